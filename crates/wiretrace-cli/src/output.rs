@@ -1,0 +1,100 @@
+//! Output formatting: JSON, and readable text for people.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+use wiretrace::story::Story;
+use wiretrace::{Alignment, Article};
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn or_dash(s: Option<&str>) -> &str {
+    s.unwrap_or("-")
+}
+
+pub fn articles_text(articles: &[Article]) {
+    for (i, a) in articles.iter().enumerate() {
+        if i > 0 {
+            println!("\n{}\n", "=".repeat(72));
+        }
+        println!("id:        {}", a.id);
+        println!("title:     {}", or_dash(a.title.as_deref()));
+        println!("source:    {}", or_dash(a.source.as_deref()));
+        println!("dateline:  {}", or_dash(a.dateline.as_deref()));
+        println!("published: {}", or_dash(a.published.as_deref()));
+        println!("credits:   {}", if a.credits.is_empty() { "-".into() } else { a.credits.join(", ") });
+        for c in &a.captions {
+            println!("caption:   {c}");
+        }
+        println!("comments:  {}", a.comments.len());
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        for r in &a.removed {
+            *reasons.entry(serde_json::to_value(r.reason).unwrap().as_str().unwrap_or("").to_string()).or_default() += 1;
+        }
+        let reasons: Vec<String> = reasons.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        println!("removed:   {} lines ({})", a.removed.len(), reasons.join(", "));
+        println!();
+        for p in &a.body {
+            println!("{p}\n");
+        }
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    let flat = s.replace("\n\n", " ¶ ");
+    if flat.chars().count() <= n {
+        return flat;
+    }
+    let head: String = flat.chars().take(n / 2).collect();
+    let tail: String = flat.chars().rev().take(n / 2).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("{head} … {tail}")
+}
+
+pub fn alignment_text(a: &Article, b: &Article, al: &Alignment) {
+    println!("A: {} ({}): {:.0}% in shared passages", a.id, or_dash(a.source.as_deref()), al.a_copied * 100.0);
+    println!("B: {} ({}): {:.0}% in shared passages", b.id, or_dash(b.source.as_deref()), al.b_copied * 100.0);
+    println!("\n{} shared passage(s)", al.passages.len());
+    for (i, p) in al.passages.iter().enumerate() {
+        println!("\n[{}] score {:.3}, {} matching words", i + 1, p.score, p.matched_words);
+        println!("  A {}..{}: {}", p.a_start, p.a_end, clip(&p.a_text, 200));
+        println!("  B {}..{}: {}", p.b_start, p.b_end, clip(&p.b_text, 200));
+    }
+    for (name, spans) in [("A", &al.only_in_a), ("B", &al.only_in_b)] {
+        println!("\nOnly in {name} ({} stretches):", spans.len());
+        for s in spans {
+            println!("  {}..{}: {}", s.start, s.end, clip(&s.text, 140));
+        }
+    }
+}
+
+pub fn stories_text(stories: &[Story]) {
+    for s in stories {
+        println!(
+            "story {}: {} ({} article{})",
+            s.id,
+            or_dash(s.title.as_deref()),
+            s.articles.len(),
+            if s.articles.len() == 1 { "" } else { "s" }
+        );
+        println!("  origin: {}   agencies: {}", s.origin, if s.agencies.is_empty() { "-".into() } else { s.agencies.join(", ") });
+        println!("  {:<28} {:<18} {:<10} {:>6} {:>7}  title", "id", "source", "published", "group", "copied");
+        for a in &s.articles {
+            println!(
+                "  {:<28} {:<18} {:<10} {:>6} {:>6.0}%  {}",
+                clip(&a.id, 28),
+                clip(or_dash(a.source.as_deref()), 18),
+                or_dash(a.published.as_deref()),
+                a.copy_group,
+                a.copied_fraction * 100.0,
+                clip(or_dash(a.title.as_deref()), 60)
+            );
+        }
+        println!();
+    }
+}

@@ -1,0 +1,471 @@
+//! Align: the passages two texts share, with character offsets into both. Seeds are shared word
+//! 4-grams; seeds are chained along near-diagonals (tolerating reworded, dropped and inserted
+//! words), each chain is extended by a small local alignment and snapped to sentence edges.
+//! Several chains give several passages, so reordered paragraphs are found too.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::fingerprint::ngram_hashes;
+use crate::text::{sentences, tokenize, Sentence, Token};
+
+/// Alignment parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlignParams {
+    /// Words per seed.
+    pub seed: usize,
+    /// Longest run of unmatched words (on either side) a passage may bridge.
+    pub max_gap: usize,
+    /// Fewest matched words for a passage.
+    pub min_words: usize,
+    /// How far (in words) a passage end is extended by local alignment.
+    pub extend: usize,
+    /// A passage end this close (in words) to a sentence edge is moved to it.
+    pub snap: usize,
+    /// Seeds occurring more often than this in the other text are ignored.
+    pub max_seed_repeats: usize,
+}
+
+impl Default for AlignParams {
+    fn default() -> Self {
+        AlignParams { seed: 4, max_gap: 40, min_words: 10, extend: 24, snap: 4, max_seed_repeats: 16 }
+    }
+}
+
+/// A text prepared for alignment: its tokens and sentences.
+#[derive(Debug, Clone)]
+pub struct AlignedText<'t> {
+    pub text: &'t str,
+    pub tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    /// For each token, the index of its sentence.
+    sentence_of: Vec<usize>,
+    /// For each sentence, its first and one-past-last token.
+    sentence_tokens: Vec<Range<usize>>,
+}
+
+impl<'t> AlignedText<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let tokens = tokenize(text);
+        let sentences = sentences(text);
+        let mut sentence_of = Vec::with_capacity(tokens.len());
+        let mut sentence_tokens = vec![0..0; sentences.len()];
+        let mut s = 0;
+        for (t, tok) in tokens.iter().enumerate() {
+            while s + 1 < sentences.len() && tok.start >= sentences[s].end {
+                s += 1;
+            }
+            sentence_of.push(s);
+            if sentence_tokens[s].is_empty() {
+                sentence_tokens[s] = t..t + 1;
+            } else {
+                sentence_tokens[s].end = t + 1;
+            }
+        }
+        AlignedText { text, tokens, sentences, sentence_of, sentence_tokens }
+    }
+
+    fn hashes(&self, r: Range<usize>) -> Vec<u64> {
+        self.tokens[r].iter().map(|t| t.hash).collect()
+    }
+
+    /// Character start of token `t`, taken back to its sentence's start (opening quote marks
+    /// included) when `t` opens the sentence.
+    fn char_start(&self, t: usize) -> (usize, usize) {
+        let s = self.sentence_of[t];
+        if self.sentence_tokens[s].start == t {
+            (self.sentences[s].start, self.sentences[s].byte_start)
+        } else {
+            (self.tokens[t].start, self.tokens[t].byte_start)
+        }
+    }
+
+    /// Character end of token `t`, taken on to its sentence's end (closing punctuation and quote
+    /// marks included) when `t` closes the sentence.
+    fn char_end(&self, t: usize) -> (usize, usize) {
+        let s = self.sentence_of[t];
+        if self.sentence_tokens[s].end == t + 1 {
+            (self.sentences[s].end, self.sentences[s].byte_end)
+        } else {
+            (self.tokens[t].end, self.tokens[t].byte_end)
+        }
+    }
+
+    /// The span of tokens `r` in characters, with its text.
+    fn span(&self, r: Range<usize>) -> Span {
+        let (start, bs) = self.char_start(r.start);
+        let (end, be) = self.char_end(r.end - 1);
+        Span { start, end, text: self.text[bs..be].to_string() }
+    }
+
+    fn paragraph_break_after(&self, t: usize) -> bool {
+        let gap = &self.text[self.tokens[t].byte_end..self.tokens[t + 1].byte_start];
+        gap.matches('\n').count() >= 2
+    }
+}
+
+/// A passage two texts share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    pub a_start: usize,
+    pub a_end: usize,
+    pub b_start: usize,
+    pub b_end: usize,
+    pub a_text: String,
+    pub b_text: String,
+    /// Share of the passage's words that align (2 × matched / (words in a + words in b)).
+    pub score: f64,
+    /// Words that align exactly.
+    pub matched_words: usize,
+    /// Token ranges, for coverage.
+    #[serde(skip)]
+    pub a_tokens: Range<usize>,
+    #[serde(skip)]
+    pub b_tokens: Range<usize>,
+}
+
+/// A stretch of one text, by character offsets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Everything two texts share, and what each has that the other lacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    pub passages: Vec<Passage>,
+    /// Share of a's words inside shared passages.
+    pub a_copied: f64,
+    pub b_copied: f64,
+    pub only_in_a: Vec<Span>,
+    pub only_in_b: Vec<Span>,
+}
+
+impl Alignment {
+    /// The same alignment seen from the other side.
+    pub fn swapped(self) -> Alignment {
+        let mut passages: Vec<Passage> = self
+            .passages
+            .into_iter()
+            .map(|p| Passage {
+                a_start: p.b_start,
+                a_end: p.b_end,
+                b_start: p.a_start,
+                b_end: p.a_end,
+                a_text: p.b_text,
+                b_text: p.a_text,
+                score: p.score,
+                matched_words: p.matched_words,
+                a_tokens: p.b_tokens,
+                b_tokens: p.a_tokens,
+            })
+            .collect();
+        passages.sort_by_key(|p| (p.a_start, p.b_start));
+        Alignment {
+            passages,
+            a_copied: self.b_copied,
+            b_copied: self.a_copied,
+            only_in_a: self.only_in_b,
+            only_in_b: self.only_in_a,
+        }
+    }
+}
+
+/// Align two texts.
+pub fn align_texts(a: &str, b: &str, params: AlignParams) -> Alignment {
+    align(&AlignedText::new(a), &AlignedText::new(b), params)
+}
+
+/// Align two prepared texts. The result does not depend on the order of the arguments:
+/// `align(a, b)` is `align(b, a).swapped()`.
+pub fn align(a: &AlignedText, b: &AlignedText, params: AlignParams) -> Alignment {
+    // Greedy chaining breaks ties by position, which could differ with the sides exchanged, so
+    // the pair is always solved in one canonical order.
+    if (b.text.len(), b.text) < (a.text.len(), a.text) {
+        return align_ordered(b, a, params).swapped();
+    }
+    align_ordered(a, b, params)
+}
+
+fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment {
+    let regions = chain_seeds(a, b, p);
+    let regions = extend_and_snap(a, b, regions, p);
+    let mut passages = Vec::new();
+    for (ra, rb) in regions {
+        let (ha, hb) = (a.hashes(ra.clone()), b.hashes(rb.clone()));
+        let matched: usize = similar::capture_diff_slices(similar::Algorithm::Myers, &ha, &hb)
+            .iter()
+            .filter_map(|op| match op {
+                similar::DiffOp::Equal { len, .. } => Some(*len),
+                _ => None,
+            })
+            .sum();
+        if matched < p.min_words {
+            continue;
+        }
+        let sa = a.span(ra.clone());
+        let sb = b.span(rb.clone());
+        passages.push(Passage {
+            a_start: sa.start,
+            a_end: sa.end,
+            b_start: sb.start,
+            b_end: sb.end,
+            a_text: sa.text,
+            b_text: sb.text,
+            score: round3(2.0 * matched as f64 / (ra.len() + rb.len()) as f64),
+            matched_words: matched,
+            a_tokens: ra,
+            b_tokens: rb,
+        });
+    }
+    passages.sort_by_key(|p| (p.a_start, p.b_start));
+    let (a_copied, only_in_a) = coverage(a, passages.iter().map(|p| p.a_tokens.clone()));
+    let (b_copied, only_in_b) = coverage(b, passages.iter().map(|p| p.b_tokens.clone()));
+    Alignment { passages, a_copied, b_copied, only_in_a, only_in_b }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Chains of seeds, best first, each as token ranges in a and b; no two overlap on either side.
+fn chain_seeds(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Vec<(Range<usize>, Range<usize>)> {
+    let k = p.seed;
+    let ha = ngram_hashes(&a.tokens, k);
+    let hb = ngram_hashes(&b.tokens, k);
+    let mut where_b: HashMap<u64, Vec<usize>> = HashMap::with_capacity(hb.len());
+    for (j, h) in hb.iter().enumerate() {
+        where_b.entry(*h).or_default().push(j);
+    }
+    let mut seeds: Vec<(usize, usize)> = Vec::new();
+    for (i, h) in ha.iter().enumerate() {
+        if let Some(js) = where_b.get(h) {
+            if js.len() <= p.max_seed_repeats {
+                seeds.extend(js.iter().map(|&j| (i, j)));
+            }
+        }
+    }
+    let reach = p.max_gap + k;
+    let mut alive: Vec<usize> = (0..seeds.len()).collect();
+    let mut regions = Vec::new();
+    let mut score = Vec::new();
+    let mut prev = Vec::new();
+    while !alive.is_empty() {
+        score.clear();
+        prev.clear();
+        for x in 0..alive.len() {
+            let (si, sj) = seeds[alive[x]];
+            let (mut best, mut from) = (k as f64, usize::MAX);
+            for y in (0..x).rev() {
+                let (pi, pj) = seeds[alive[y]];
+                if si - pi > reach {
+                    break;
+                }
+                if pi >= si || pj >= sj || sj - pj > reach {
+                    continue;
+                }
+                let (di, dj) = (si - pi, sj - pj);
+                let gain = di.min(dj).min(k) as f64;
+                let indel = di.abs_diff(dj) as f64;
+                let skipped = di.min(dj).saturating_sub(k) as f64;
+                let s = score[y] + gain - 0.5 * indel - 0.25 * skipped;
+                if s > best {
+                    best = s;
+                    from = y;
+                }
+            }
+            score.push(best);
+            prev.push(from);
+        }
+        let (mut x, &top) = score
+            .iter()
+            .enumerate()
+            .max_by(|(i, s), (j, t)| s.total_cmp(t).then(j.cmp(i)))
+            .unwrap();
+        if top < p.min_words as f64 {
+            break;
+        }
+        let (ei, ej) = seeds[alive[x]];
+        while prev[x] != usize::MAX {
+            x = prev[x];
+        }
+        let (bi, bj) = seeds[alive[x]];
+        let (ra, rb) = (bi..ei + k, bj..ej + k);
+        alive.retain(|&s| {
+            let (i, j) = seeds[s];
+            let overlaps_a = i < ra.end && i + k > ra.start;
+            let overlaps_b = j < rb.end && j + k > rb.start;
+            !(overlaps_a || overlaps_b)
+        });
+        regions.push((ra, rb));
+    }
+    regions
+}
+
+/// Extend each region's ends by local alignment, then move ends that fall just short of a
+/// sentence edge onto it; regions never grow into each other.
+fn extend_and_snap(
+    a: &AlignedText,
+    b: &AlignedText,
+    mut regions: Vec<(Range<usize>, Range<usize>)>,
+    p: AlignParams,
+) -> Vec<(Range<usize>, Range<usize>)> {
+    let bounds = |regions: &[(Range<usize>, Range<usize>)], idx: usize| {
+        let (ra, rb) = &regions[idx];
+        let mut lim = (0, a.tokens.len(), 0, b.tokens.len());
+        for (o, (oa, ob)) in regions.iter().enumerate() {
+            if o == idx {
+                continue;
+            }
+            if oa.end <= ra.start {
+                lim.0 = lim.0.max(oa.end);
+            }
+            if oa.start >= ra.end {
+                lim.1 = lim.1.min(oa.start);
+            }
+            if ob.end <= rb.start {
+                lim.2 = lim.2.max(ob.end);
+            }
+            if ob.start >= rb.end {
+                lim.3 = lim.3.min(ob.start);
+            }
+        }
+        lim
+    };
+    for idx in 0..regions.len() {
+        let (a_lo, a_hi, b_lo, b_hi) = bounds(&regions, idx);
+        let (mut ra, mut rb) = regions[idx].clone();
+        let fa: Vec<u64> = a.tokens[ra.end..a_hi].iter().take(p.extend).map(|t| t.hash).collect();
+        let fb: Vec<u64> = b.tokens[rb.end..b_hi].iter().take(p.extend).map(|t| t.hash).collect();
+        let (x, y) = extend(&fa, &fb);
+        ra.end += x;
+        rb.end += y;
+        let ba: Vec<u64> = a.tokens[a_lo..ra.start].iter().rev().take(p.extend).map(|t| t.hash).collect();
+        let bb: Vec<u64> = b.tokens[b_lo..rb.start].iter().rev().take(p.extend).map(|t| t.hash).collect();
+        let (x, y) = extend(&ba, &bb);
+        ra.start -= x;
+        rb.start -= y;
+        regions[idx] = (snap(a, ra, a_lo, a_hi, p.snap), snap(b, rb, b_lo, b_hi, p.snap));
+    }
+    regions
+}
+
+/// How far an end can be pushed: the best-scoring prefix alignment of the two continuations
+/// (match +1, mismatch or gap −1), or nothing if no extension scores above zero.
+fn extend(a: &[u64], b: &[u64]) -> (usize, usize) {
+    let (n, m) = (a.len(), b.len());
+    if n == 0 || m == 0 {
+        return (0, 0);
+    }
+    let mut row: Vec<i32> = (0..=m as i32).map(|y| -y).collect();
+    let mut best = (0i32, 0usize, 0usize);
+    for x in 1..=n {
+        let mut diag = row[0];
+        row[0] = -(x as i32);
+        for y in 1..=m {
+            let up = row[y];
+            let v = (diag + if a[x - 1] == b[y - 1] { 1 } else { -1 }).max(up - 1).max(row[y - 1] - 1);
+            diag = up;
+            row[y] = v;
+            if v > best.0 {
+                best = (v, x, y);
+            }
+        }
+    }
+    (best.1, best.2)
+}
+
+fn snap(t: &AlignedText, mut r: Range<usize>, lo: usize, hi: usize, within: usize) -> Range<usize> {
+    let first = t.sentence_tokens[t.sentence_of[r.start]].start;
+    if r.start - first <= within && first >= lo {
+        r.start = first;
+    }
+    let last = t.sentence_tokens[t.sentence_of[r.end - 1]].end;
+    if last - r.end <= within && last <= hi {
+        r.end = last;
+    }
+    r
+}
+
+/// Share of tokens covered, and the uncovered stretches split at paragraph breaks.
+fn coverage(t: &AlignedText, covered: impl Iterator<Item = Range<usize>>) -> (f64, Vec<Span>) {
+    let n = t.tokens.len();
+    if n == 0 {
+        return (0.0, Vec::new());
+    }
+    let mut mark = vec![false; n];
+    for r in covered {
+        mark[r].iter_mut().for_each(|m| *m = true);
+    }
+    let copied = mark.iter().filter(|m| **m).count();
+    let mut spans = Vec::new();
+    let mut start = None;
+    for i in 0..=n {
+        let open = i < n && !mark[i];
+        match (start, open) {
+            (None, true) => start = Some(i),
+            (Some(s), _) if !open || t.paragraph_break_after(i - 1) => {
+                spans.push(t.span(s..i));
+                start = open.then_some(i);
+            }
+            _ => {}
+        }
+    }
+    (round3(copied as f64 / n as f64), spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WIRE: &str = "Al-Qaeda's regional affiliate in Afghanistan maintains close ties to the Taliban and has an \"enduring interest\" in attacking US and foreign troops, the Pentagon said Wednesday (July 1).\n\nUnder a peace deal the Taliban signed with the United States in February, the insurgents agreed to stop al-Qaeda from using Afghanistan as a safe haven to plot attacks.";
+    const EDIT: &str = "Local officials were not available for comment on Thursday.\n\nAl Qaeda’s regional affiliate in Afghanistan maintains close ties to the Taliban and has an “enduring interest” in attacking US and foreign troops, the Pentagon said on Wednesday.\n\nUnder a deal the Taliban signed with the United States in February, the insurgents agreed to stop Al Qaeda from using Afghanistan as a safe haven to plot attacks.";
+
+    #[test]
+    fn edited_wire_copy_aligns_as_one_passage_at_sentence_edges() {
+        let al = align_texts(WIRE, EDIT, AlignParams::default());
+        assert_eq!(al.passages.len(), 1, "{al:#?}");
+        let p = &al.passages[0];
+        assert!(p.a_text.starts_with("Al-Qaeda's regional"));
+        assert!(p.a_text.ends_with("plot attacks."));
+        assert!(p.b_text.starts_with("Al Qaeda’s regional"));
+        assert!(p.b_text.ends_with("plot attacks."));
+        assert_eq!(al.a_copied, 1.0);
+        assert_eq!(al.only_in_b.len(), 1);
+        assert_eq!(al.only_in_b[0].text, "Local officials were not available for comment on Thursday.");
+        let chars: Vec<char> = EDIT.chars().collect();
+        let slice: String = chars[p.b_start..p.b_end].iter().collect();
+        assert_eq!(slice, p.b_text);
+    }
+
+    #[test]
+    fn reordered_paragraphs_give_two_passages() {
+        let one = "The central bank raised its main interest rate by half a point on Tuesday to fight inflation that has reached a forty year high.";
+        let two = "Opposition leaders called the decision reckless and said it would push millions of families deeper into debt this winter.";
+        let a = format!("{one}\n\n{two}");
+        let b = format!("{two}\n\n{one}");
+        let al = align_texts(&a, &b, AlignParams::default());
+        assert_eq!(al.passages.len(), 2);
+        assert_eq!(al.a_copied, 1.0);
+        assert_eq!(al.b_copied, 1.0);
+    }
+
+    #[test]
+    fn unrelated_texts_share_nothing() {
+        let al = align_texts(WIRE, "Markets rallied in Tokyo after exporters reported strong quarterly profits and the yen weakened against the dollar.", AlignParams::default());
+        assert!(al.passages.is_empty());
+        assert_eq!(al.a_copied, 0.0);
+        assert_eq!(al.only_in_a.len(), 2);
+    }
+
+    #[test]
+    fn extension_reaches_past_a_reworded_word() {
+        assert_eq!(extend(&[1, 2, 3, 4], &[1, 9, 3, 4]), (4, 4));
+        assert_eq!(extend(&[7, 8], &[5, 6]), (0, 0));
+        assert_eq!(extend(&[7, 1, 2], &[1, 2]), (3, 2));
+    }
+}

@@ -1,0 +1,151 @@
+//! Extract: turn a raw document into an [`Article`]: headline, dateline, date, credits, body
+//! paragraphs, captions and comments, with every line taken out of the body recorded with its
+//! reason and every field saying where it came from.
+
+pub mod date;
+pub mod patterns;
+mod scraped;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::{Content, Origin, RawDoc};
+
+/// A cleaned news article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// The outlet that published it.
+    pub source: Option<String>,
+    /// The place line that opens the body ("WASHINGTON").
+    pub dateline: Option<String>,
+    /// ISO date (YYYY-MM-DD).
+    pub published: Option<String>,
+    /// Who the article credits: agencies (canonical names) and bylines.
+    pub credits: Vec<String>,
+    /// Body paragraphs. Offsets elsewhere index these joined with a blank line.
+    pub body: Vec<String>,
+    pub captions: Vec<String>,
+    pub comments: Vec<String>,
+    /// Every line taken out of the body, and why.
+    pub removed: Vec<Removed>,
+    /// For each extracted field, where its value came from.
+    pub fields_from: BTreeMap<String, String>,
+    pub origin: Origin,
+    /// The legacy encoding the input was decoded from, when it was not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub decoded_from: Option<String>,
+}
+
+/// A line taken out of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    pub text: String,
+    pub reason: Reason,
+}
+
+/// Why a line is not in the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// The headline (kept in `title`).
+    Headline,
+    /// A credit or byline line (kept in `credits`).
+    CreditLine,
+    /// A publication stamp (its date kept in `published`).
+    DateStamp,
+    /// A photo caption (kept in `captions`).
+    Caption,
+    /// A repeat of an earlier line.
+    Duplicate,
+    /// A comment-section heading, prompt or form.
+    CommentSection,
+    /// A reader comment (kept in `comments`).
+    Comment,
+    /// An unrelated sidebar: other headlines with their own dates.
+    Sidebar,
+    /// A share, follow, newsletter or "read more" prompt.
+    Prompt,
+    /// A line that marks the end of the article ("Published in …", copyright).
+    EndStamp,
+}
+
+impl Article {
+    /// The cleaned body: paragraphs joined by a blank line. All offsets index this text.
+    pub fn body_text(&self) -> String {
+        self.body.join("\n\n")
+    }
+}
+
+/// Clean one raw document.
+pub fn extract(doc: &RawDoc) -> Article {
+    let mut article = match &doc.content {
+        Content::ScrapedText(text) => scraped::clean(text),
+        Content::BodyText(text) => {
+            let mut a = empty_article();
+            a.body = text.lines().map(crate::text::squeeze_whitespace).filter(|l| !l.is_empty()).collect();
+            a
+        }
+    };
+    let d = &doc.declared;
+    article.id = d.id.clone().unwrap_or_else(|| default_id(&doc.origin));
+    article.origin = doc.origin.clone();
+    article.decoded_from = doc.decoded_from.map(str::to_string);
+    if let Some(t) = &d.title {
+        article.title = Some(crate::text::squeeze_whitespace(t));
+        article.fields_from.insert("title".into(), "declared".into());
+    }
+    if let Some(u) = &d.url {
+        article.url = Some(u.clone());
+        article.fields_from.insert("url".into(), "declared".into());
+    }
+    if let Some(s) = &d.source {
+        article.source = Some(s.clone());
+        article.fields_from.insert("source".into(), "declared".into());
+    }
+    if let Some(p) = &d.published {
+        match date::parse_declared(p) {
+            Some(date) => {
+                article.published = Some(date.to_string());
+                article.fields_from.insert("published".into(), "declared".into());
+            }
+            None => {
+                article.fields_from.insert("published".into(), format!("declared value {p:?} is not a date"));
+            }
+        }
+    }
+    article
+}
+
+pub(crate) fn empty_article() -> Article {
+    Article {
+        id: String::new(),
+        title: None,
+        url: None,
+        source: None,
+        dateline: None,
+        published: None,
+        credits: Vec::new(),
+        body: Vec::new(),
+        captions: Vec::new(),
+        comments: Vec::new(),
+        removed: Vec::new(),
+        fields_from: BTreeMap::new(),
+        origin: Origin { path: Default::default(), line: None },
+        decoded_from: None,
+    }
+}
+
+/// The id of an article that declares none: the file name without extension, and the line
+/// number for a record of a JSON Lines file.
+pub fn default_id(origin: &Origin) -> String {
+    let name = origin.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.split('.').next().filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
+    match origin.line {
+        Some(line) => format!("{stem}-{line}"),
+        None => stem,
+    }
+}

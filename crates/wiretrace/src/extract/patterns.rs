@@ -1,0 +1,293 @@
+//! The line patterns of page debris common to news sites (credit lines, stamps, photo credits,
+//! comment sections, share and newsletter prompts) and the gazetteer of news agencies. These are
+//! generic across outlets: nothing here names a particular site.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// News agencies: canonical name and the spellings that name it.
+const AGENCIES: &[(&str, &[&str])] = &[
+    ("AFP", &["afp", "agence france-presse", "agence france presse", "afp-jiji"]),
+    ("AP", &["ap", "associated press", "the associated press"]),
+    ("Reuters", &["reuters", "thomson reuters"]),
+    ("dpa", &["dpa", "deutsche presse-agentur"]),
+    ("Xinhua", &["xinhua", "xinhua news agency"]),
+    ("ANI", &["ani"]),
+    ("PTI", &["pti", "press trust of india"]),
+    ("IANS", &["ians"]),
+    ("UNI", &["uni", "united news of india"]),
+    ("Bloomberg", &["bloomberg", "bloomberg news"]),
+    ("EFE", &["efe"]),
+    ("ANSA", &["ansa"]),
+    ("Kyodo", &["kyodo", "kyodo news"]),
+    ("Jiji", &["jiji", "jiji press"]),
+    ("TASS", &["tass"]),
+    ("RIA Novosti", &["ria novosti", "ria"]),
+    ("Interfax", &["interfax"]),
+    ("UPI", &["upi", "united press international"]),
+    ("Anadolu", &["anadolu", "anadolu agency", "aa"]),
+    ("Yonhap", &["yonhap"]),
+    ("APP", &["app", "associated press of pakistan"]),
+    ("Bernama", &["bernama"]),
+    ("Antara", &["antara"]),
+    ("KUNA", &["kuna"]),
+    ("WAM", &["wam"]),
+    ("SPA", &["spa", "saudi press agency"]),
+    ("IRNA", &["irna"]),
+    ("AAP", &["aap", "australian associated press"]),
+    ("PA", &["pa", "pa media", "press association"]),
+    ("Canadian Press", &["cp", "the canadian press", "canadian press"]),
+    ("Europa Press", &["europa press"]),
+    ("NNA", &["nna"]),
+];
+
+/// The canonical agency a name stands for ("Agence France-Presse" → "AFP").
+pub fn agency(name: &str) -> Option<&'static str> {
+    let n = name.trim().trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let n = n.strip_suffix(" photo").or_else(|| n.strip_suffix(" file")).unwrap_or(&n).trim();
+    AGENCIES.iter().find(|(_, names)| names.contains(&n)).map(|(canon, _)| *canon)
+}
+
+/// Agencies named anywhere in a short credit text ("NOORULLAH SHIRZADA/AFP", "AFP/File").
+pub fn agencies_in(credit: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for part in credit.split(|c: char| c == '/' || c == ',' || c == '|' || c == ';' || c == '(' || c == ')') {
+        for piece in std::iter::once(part).chain(part.split(" and ")).chain(part.split_whitespace()) {
+            if let Some(a) = agency(piece) {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+static COMMENT_SECTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            (?:do|did)\s+you\s+(?:like|enjoy)\s+this\s+(?:article|story|post)\s*\??
+          | was\s+this\s+(?:article|story)\s+(?:helpful|useful)\s*\??
+          | \d[\d,]*\s+comments?
+          | comments?\s*(?:\(\d+\))?:?
+          | comment\s+policy\b.*
+          | (?:leave|post|add|write|submit)\s+(?:a\s+|your\s+)?(?:comment|reply|response)\b.*
+          | (?:show|view|load|read|see)\s+(?:all\s+)?(?:\d+\s+)?comments?\b.*
+          | join\s+the\s+(?:conversation|discussion)\b.*
+          | reader\s+comments?
+          | \d+\s+(?:responses?|replies)(?:\s+to\b.*)?
+          | have\s+your\s+say\b.*
+          | what\s+do\s+you\s+think\s*\??
+        )$",
+    )
+    .unwrap()
+});
+
+/// Lines that open or belong to a comment section ("3 Comment", "Comment Policy …").
+pub fn is_comment_section(line: &str) -> bool {
+    word_count(line) <= 15 && COMMENT_SECTION.is_match(line)
+}
+
+static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            advertisements?|sponsored(?:\s+content)?|ad
+          | share(?:\s+this(?:\s+article|\s+story)?)?(?:\s+(?:on|via)\b.*)?:?
+          | (?:tweet|email|print|facebook|twitter|whatsapp|linkedin|telegram|copy\s+link)
+          | follow\s+(?:us|me)\b.*
+          | sign\s+up\b.*|subscribe\b.*|get\s+our\s+.*newsletter.*|.*\bnewsletter\s*$
+          | click\s+here\b.*
+          | (?:read|see)\s+(?:more|next|also)\b.*|also\s+read\b.*
+          | related(?:\s+(?:articles?|stories|content|news|topics|coverage))?(?:\s*:.*)?
+          | recommended(?:\s+for\s+you)?|you\s+(?:may|might)\s+also\s+like\b.*|more\s+from\b.*
+          | (?:most\s+(?:read|popular|viewed|shared))|trending(?:\s+now)?
+          | tags?\s*:.*|topics?\s*:.*
+          | download\s+(?:the|our)\s+app\b.*
+          | listen\s+to\s+(?:this\s+)?article\b.*|\d+\s+min(?:ute)?s?\s+read
+          | skip\s+to\s+(?:main\s+)?content|back\s+to\s+top
+          | join\s+(?:our|us\s+on)\b.*
+        )$",
+    )
+    .unwrap()
+});
+
+/// Share, follow, newsletter, "read more" and similar prompts.
+pub fn is_prompt(line: &str) -> bool {
+    word_count(line) <= 12 && PROMPT.is_match(line)
+}
+
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:first\s+|last\s+)?(?:published|updated|posted|modified|date)\b(?:\s+(?:on|at))?
+            (?:\s+in\s+(?P<outlet>[^,]{2,60}?)\s*,)?[\s:,]*(?P<rest>.*)$",
+    )
+    .unwrap()
+});
+
+/// A publication stamp: "Published July 2, 2020", "Updated 29 Mar, 2025",
+/// "Published in Dawn, July 2nd, 2020". Returns the outlet when the stamp names one.
+pub struct Stamp {
+    pub date: Option<chrono::NaiveDate>,
+    pub outlet: Option<String>,
+}
+
+pub fn stamp(line: &str) -> Option<Stamp> {
+    if word_count(line) > 14 {
+        return None;
+    }
+    let c = STAMP.captures(line)?;
+    let date = super::date::find_date(&c["rest"]).map(|f| f.date);
+    date?;
+    Some(Stamp { date, outlet: c.name("outlet").map(|m| m.as_str().trim().to_string()) })
+}
+
+/// A line that is only a date (with at most a couple of words around it): sidebar timestamps.
+pub fn date_only(line: &str) -> Option<chrono::NaiveDate> {
+    if word_count(line) > 7 {
+        return None;
+    }
+    let f = super::date::find_date(line)?;
+    let rest = format!("{}{}", &line[..f.start], &line[f.end..]);
+    let leftover = rest.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    (leftover <= 2).then_some(f.date)
+}
+
+static COPYRIGHT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:©|\(c\)\s|copyright\b|all rights reserved\b)").unwrap());
+
+/// A copyright line, which ends an article.
+pub fn is_copyright(line: &str) -> bool {
+    word_count(line) <= 20 && COPYRIGHT.is_match(line)
+}
+
+static PHOTO_CREDIT_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(?:
+            \s*\[(?P<bracket>[^\[\]]{2,80})\]
+          | \s+[—–]\s*(?P<dash>[A-Za-z][\w.&' ]{0,40}(?:/[\w.&' ]{1,30})*)
+          | \s+-{1,2}\s*(?P<hyphen>[A-Z][\w.&' ]{0,40}/[\w.&' /]{1,30})
+          | \s*\((?P<paren>(?i:(?:photo|image|picture|file\s+photo)\b[^()]{0,80}|[^()]{0,60}/[^()]{1,40}))\)
+        )\s*$",
+    )
+    .unwrap()
+});
+
+static PHOTO_CREDIT_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:photo|image|picture|photograph|file photo)(?:\s+credit)?\s*:\s*").unwrap()
+});
+
+/// A photo caption: a line that ends with a photo credit ("[NAME/AFP]", "— AFP/File",
+/// "(Photo: Reuters)"). Returns the caption text without the credit, and the credit.
+pub fn caption(line: &str) -> Option<(String, String)> {
+    if word_count(line) < 4 {
+        return None;
+    }
+    if let Some(c) = PHOTO_CREDIT_TAIL.captures(line) {
+        let credit = ["bracket", "dash", "hyphen", "paren"].iter().find_map(|n| c.name(n)).unwrap();
+        let looks_like_credit = credit.as_str().contains('/')
+            || !agencies_in(credit.as_str()).is_empty()
+            || credit.as_str().to_lowercase().contains("photo")
+            || credit.as_str().to_lowercase().contains("getty");
+        // A credit must close a sentence-like caption, not an em-dash clause of prose.
+        let dash_ok = c.name("dash").is_none() || credit.as_str().contains('/') || word_count(credit.as_str()) <= 3;
+        if looks_like_credit && dash_ok {
+            let text = line[..c.get(0).unwrap().start()].trim().to_string();
+            return Some((text, credit.as_str().trim().to_string()));
+        }
+    }
+    if let Some(m) = PHOTO_CREDIT_HEAD.find(line) {
+        return Some((line[m.end()..].trim().to_string(), line[..m.end()].trim_end_matches([':', ' ']).to_string()));
+    }
+    None
+}
+
+/// A credit or byline line: "Salaam Times and AFP", "By Jane Doe, Reuters", "— AFP".
+/// Returns the names it credits.
+pub fn credit_line(line: &str) -> Option<Vec<String>> {
+    let words = word_count(line);
+    if words == 0 || words > 10 || line.ends_with('.') && !line.ends_with(" Inc.") {
+        return None;
+    }
+    let trimmed = line.trim().trim_start_matches(['—', '–', '-', '(', ' ']).trim_end_matches([')', ' ']);
+    let (by, rest) = match trimmed.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("by ") => (true, &trimmed[3..]),
+        _ => (false, trimmed),
+    };
+    let mut names = Vec::new();
+    for part in rest.split([',', '/', '&', '|']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" with ")) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let ok = part.split_whitespace().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())
+                || matches!(w, "of" | "de" | "la" | "van" | "von" | "al" | "bin" | "the")
+        });
+        if !ok || word_count(part) > 5 {
+            return None;
+        }
+        names.push(agency(part).map(str::to_string).unwrap_or_else(|| part.to_string()));
+    }
+    let has_agency = names.iter().any(|n| agency(n).is_some());
+    (!names.is_empty() && (by || has_agency)).then_some(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agencies_by_any_name() {
+        assert_eq!(agency("Agence France-Presse"), Some("AFP"));
+        assert_eq!(agency("AFP/File"), None);
+        assert_eq!(agencies_in("AFP/File"), vec!["AFP"]);
+        assert_eq!(agencies_in("NOORULLAH SHIRZADA/AFP"), vec!["AFP"]);
+        assert_eq!(agency("Salaam Times"), None);
+    }
+
+    #[test]
+    fn credit_lines() {
+        assert_eq!(credit_line("Salaam Times and AFP"), Some(vec!["Salaam Times".into(), "AFP".into()]));
+        assert_eq!(credit_line("By Jane Doe"), Some(vec!["Jane Doe".into()]));
+        assert_eq!(credit_line("— Reuters"), Some(vec!["Reuters".into()]));
+        assert_eq!(credit_line("Roadblocks to peace"), None);
+        assert_eq!(credit_line("Taliban and US"), None);
+        assert_eq!(credit_line("The Associated Press said it would."), None);
+    }
+
+    #[test]
+    fn captions_with_photo_credits() {
+        let (text, credit) = caption("Villagers attend a gathering on March 2. [NOORULLAH SHIRZADA/AFP]").unwrap();
+        assert_eq!(text, "Villagers attend a gathering on March 2.");
+        assert_eq!(credit, "NOORULLAH SHIRZADA/AFP");
+        let (text, credit) = caption("The report stated that any “core” members remain. — AFP/File").unwrap();
+        assert!(text.ends_with("remain."));
+        assert_eq!(credit, "AFP/File");
+        assert!(caption("He said the talks — which began in March — would go on").is_none());
+        assert!(caption("Officials met in Doha (Qatar) on Monday to talk").is_none());
+    }
+
+    #[test]
+    fn stamps_and_sections() {
+        let s = stamp("Published in Dawn, July 2nd, 2020").unwrap();
+        assert_eq!(s.outlet.as_deref(), Some("Dawn"));
+        assert_eq!(s.date.unwrap().to_string(), "2020-07-02");
+        assert!(stamp("Published July 2, 2020").unwrap().outlet.is_none());
+        assert!(stamp("Updated 29 Mar, 2025").is_some());
+        assert!(stamp("Published by the ministry in a long report about many things").is_none());
+        assert!(date_only("29 Mar, 2025").is_some());
+        assert!(date_only("Updated 29 Mar, 2025").is_some());
+        assert!(is_comment_section("3 Comment"));
+        assert!(is_comment_section("Do you like this article?"));
+        assert!(is_comment_section("Comment Policy * Denotes required field 1500 / 1500"));
+        assert!(!is_comment_section("Comments by the minister were welcomed by many observers."));
+        assert!(is_prompt("Share this article"));
+        assert!(is_prompt("Sign up for our daily newsletter"));
+        assert!(!is_prompt("Related talks will begin in Doha next month, officials said."));
+    }
+}

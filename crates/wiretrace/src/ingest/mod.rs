@@ -1,0 +1,576 @@
+//! Ingest: turn paths into raw documents. Walks folders, recognises each file's format, decodes
+//! bytes to text and splits JSON Lines into records. Every failure is an [`InputError`] that names
+//! the file (and line) and says what is wrong, so a caller can report it and go on.
+
+use std::fmt;
+use std::fs;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Where a raw document came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub path: PathBuf,
+    /// 1-based line in a JSON Lines file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}", self.path.display(), line),
+            None => write!(f, "{}", self.path.display()),
+        }
+    }
+}
+
+/// Fields an input declares about its article (from JSON; plain text declares none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declared {
+    pub id: Option<String>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub title: Option<String>,
+}
+
+/// What an input holds before extraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// Scraped page text: the first non-empty line is the headline; debris still in it.
+    ScrapedText(String),
+    /// An article body given as-is (the `text` of a JSON article).
+    BodyText(String),
+}
+
+/// One document read from an input, not yet cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawDoc {
+    pub origin: Origin,
+    pub declared: Declared,
+    pub content: Content,
+    /// How the bytes were decoded when they were not UTF-8 (e.g. "windows-1252").
+    pub decoded_from: Option<&'static str>,
+    /// Size of the input record in bytes.
+    pub bytes: usize,
+}
+
+/// The input formats wiretrace recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Text,
+    Json,
+    JsonLines,
+    Html,
+    Warc,
+}
+
+impl Format {
+    /// The format a path's name says it has, if any.
+    pub fn of(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        let ext = |e: &str| name.ends_with(e);
+        if ext(".txt") || ext(".text") {
+            Some(Format::Text)
+        } else if ext(".jsonl") || ext(".ndjson") {
+            Some(Format::JsonLines)
+        } else if ext(".json") {
+            Some(Format::Json)
+        } else if ext(".html") || ext(".htm") || ext(".html.gz") || ext(".htm.gz") || ext(".xhtml") {
+            Some(Format::Html)
+        } else if ext(".warc") || ext(".warc.gz") {
+            Some(Format::Warc)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why an input (or one record of it) was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Problem {
+    NotFound,
+    Io { message: String },
+    UnknownFormat,
+    Unsupported { format: &'static str },
+    TooLarge { bytes: u64, limit: u64 },
+    Empty,
+    Binary,
+    Undecodable { message: String },
+    BadJson { message: String },
+    NoText,
+    NoBody,
+}
+
+impl Problem {
+    /// A short stable label, used to count skips by reason.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Problem::NotFound => "not found",
+            Problem::Io { .. } => "read error",
+            Problem::UnknownFormat => "unknown format",
+            Problem::Unsupported { .. } => "unsupported format",
+            Problem::TooLarge { .. } => "too large",
+            Problem::Empty => "empty",
+            Problem::Binary => "binary",
+            Problem::Undecodable { .. } => "undecodable",
+            Problem::BadJson { .. } => "bad JSON",
+            Problem::NoText => "no text",
+            Problem::NoBody => "no body after cleaning",
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NotFound => write!(f, "no such file or folder"),
+            Problem::Io { message } => write!(f, "cannot read: {message}"),
+            Problem::UnknownFormat => write!(
+                f,
+                "unknown format (expected .txt, .json, .jsonl; .html and .warc are recognised but not yet read)"
+            ),
+            Problem::Unsupported { format } => {
+                write!(f, "{format} input is recognised but not supported yet; convert it to text or JSON")
+            }
+            Problem::TooLarge { bytes, limit } => write!(
+                f,
+                "{:.1} MB is over the {:.1} MB limit for one article (raise it with --max-bytes)",
+                *bytes as f64 / 1e6,
+                *limit as f64 / 1e6
+            ),
+            Problem::Empty => write!(f, "empty input"),
+            Problem::Binary => write!(f, "binary data, not text"),
+            Problem::Undecodable { message } => write!(f, "cannot decode text: {message}"),
+            Problem::BadJson { message } => write!(f, "invalid JSON: {message}"),
+            Problem::NoText => write!(f, "article has no text"),
+            Problem::NoBody => write!(f, "nothing left of the article after cleaning"),
+        }
+    }
+}
+
+/// A problem with one input, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputError {
+    pub origin: Origin,
+    pub problem: Problem,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.origin, self.problem)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Limits applied while reading.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadLimits {
+    /// Largest article (file, or JSON Lines record) read, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        ReadLimits { max_bytes: 16 * 1024 * 1024 }
+    }
+}
+
+/// One file to read, found from the paths given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    pub path: PathBuf,
+    pub format: Format,
+    pub bytes: u64,
+}
+
+/// What walking the given paths found: files to read, and paths that cannot be read at all.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<InputFile>,
+    pub errors: Vec<InputError>,
+    /// Files inside folders whose names match no known format (not articles; not errors).
+    pub ignored: usize,
+}
+
+/// Expand files and folders (recursively, in name order, hidden entries skipped) into input files.
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let mut found = Discovery::default();
+    for path in paths {
+        let at = |problem| InputError { origin: Origin { path: path.clone(), line: None }, problem };
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                found.errors.push(at(Problem::NotFound));
+                continue;
+            }
+            Err(e) => {
+                found.errors.push(at(Problem::Io { message: e.to_string() }));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            match Format::of(path) {
+                Some(format) => found.files.push(InputFile { path: path.clone(), format, bytes: meta.len() }),
+                None => found.errors.push(at(Problem::UnknownFormat)),
+            }
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| path.clone());
+                    found.errors.push(InputError {
+                        origin: Origin { path: p, line: None },
+                        problem: Problem::Io { message: e.to_string() },
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            match Format::of(entry.path()) {
+                Some(format) => {
+                    let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    found.files.push(InputFile { path: entry.into_path(), format, bytes });
+                }
+                None => found.ignored += 1,
+            }
+        }
+    }
+    found
+}
+
+/// Read every document of one file. The callback gets each record or its error, in order; a bad
+/// record never stops the rest of the file.
+pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let origin = Origin { path: file.path.clone(), line: None };
+    let fail = |problem| InputError { origin: origin.clone(), problem };
+    match file.format {
+        Format::Html => return emit(Err(fail(Problem::Unsupported { format: "HTML" }))),
+        Format::Warc => return emit(Err(fail(Problem::Unsupported { format: "WARC" }))),
+        Format::JsonLines => return read_json_lines(file, limits, emit),
+        Format::Text | Format::Json => {}
+    }
+    let bytes = match read_capped(&file.path, limits.max_bytes) {
+        Ok(b) => b,
+        Err(problem) => return emit(Err(fail(problem))),
+    };
+    let n = bytes.len();
+    let doc = match file.format {
+        Format::Text => decode(&bytes).and_then(|(text, decoded_from)| {
+            if text.trim().is_empty() {
+                return Err(Problem::Empty);
+            }
+            Ok(RawDoc {
+                origin: origin.clone(),
+                declared: Declared::default(),
+                content: Content::ScrapedText(text),
+                decoded_from,
+                bytes: n,
+            })
+        }),
+        _ => parse_json_article(&bytes, origin.clone()),
+    };
+    emit(doc.map_err(fail));
+}
+
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+    let f = fs::File::open(path).map_err(|e| Problem::Io { message: e.to_string() })?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limit {
+        return Err(Problem::TooLarge { bytes: size, limit });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Read one byte past the limit so a file that grew since stat is still caught.
+    f.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Problem::Io { message: e.to_string() })?;
+    if bytes.len() as u64 > limit {
+        return Err(Problem::TooLarge { bytes: bytes.len() as u64, limit });
+    }
+    if bytes.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok(bytes)
+}
+
+fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let whole = Origin { path: file.path.clone(), line: None };
+    let f = match fs::File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) => {
+            return emit(Err(InputError { origin: whole, problem: Problem::Io { message: e.to_string() } }))
+        }
+    };
+    let mut reader = BufReader::with_capacity(1 << 16, f);
+    let mut buf = Vec::new();
+    let mut line_no = 0usize;
+    let mut records = 0usize;
+    loop {
+        buf.clear();
+        line_no += 1;
+        // A record longer than the limit is read through but not kept in full.
+        let mut too_long = 0u64;
+        let done = loop {
+            let chunk = match reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) => {
+                    let origin = Origin { path: file.path.clone(), line: Some(line_no) };
+                    emit(Err(InputError { origin, problem: Problem::Io { message: e.to_string() } }));
+                    return;
+                }
+            };
+            if chunk.is_empty() {
+                break true;
+            }
+            let (take, found) = match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (chunk.len(), false),
+            };
+            if (buf.len() as u64) + (take as u64) <= limits.max_bytes + 1 {
+                buf.extend_from_slice(&chunk[..take]);
+            } else {
+                too_long += take as u64;
+            }
+            reader.consume(take);
+            if found {
+                break false;
+            }
+        };
+        let origin = Origin { path: file.path.clone(), line: Some(line_no) };
+        let size = buf.len() as u64 + too_long;
+        if size > limits.max_bytes + 1 {
+            emit(Err(InputError { origin, problem: Problem::TooLarge { bytes: size, limit: limits.max_bytes } }));
+        } else {
+            let line = trim_ascii(&buf);
+            if !line.is_empty() {
+                records += 1;
+                emit(parse_json_article(line, origin.clone()).map_err(|problem| InputError { origin, problem }));
+            }
+        }
+        if done {
+            break;
+        }
+    }
+    if records == 0 {
+        emit(Err(InputError { origin: whole, problem: Problem::Empty }));
+    }
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    &b[start..end]
+}
+
+/// The fields of a JSON article. Unknown fields are ignored; `html` is recognised.
+#[derive(Deserialize)]
+struct JsonArticle {
+    #[serde(default, deserialize_with = "string_or_number")]
+    id: Option<String>,
+    url: Option<String>,
+    source: Option<String>,
+    #[serde(default, deserialize_with = "string_or_number")]
+    published: Option<String>,
+    title: Option<String>,
+    text: Option<String>,
+    html: Option<String>,
+}
+
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+fn parse_json_article(bytes: &[u8], origin: Origin) -> Result<RawDoc, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(Problem::Undecodable {
+            message: format!("JSON must be UTF-8; invalid byte at offset {}", e.valid_up_to()),
+        });
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| Problem::BadJson { message: e.to_string() })?;
+    if !value.is_object() {
+        return Err(Problem::BadJson { message: "expected one article object".into() });
+    }
+    let a: JsonArticle =
+        serde_json::from_value(value).map_err(|e| Problem::BadJson { message: e.to_string() })?;
+    let text = match (a.text, a.html) {
+        (Some(t), _) if !t.trim().is_empty() => t,
+        (_, Some(h)) if !h.trim().is_empty() => return Err(Problem::Unsupported { format: "HTML (the `html` field)" }),
+        _ => return Err(Problem::NoText),
+    };
+    let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(RawDoc {
+        origin,
+        declared: Declared {
+            id: nonempty(a.id),
+            url: nonempty(a.url),
+            source: nonempty(a.source),
+            published: nonempty(a.published),
+            title: nonempty(a.title),
+        },
+        content: Content::BodyText(text),
+        decoded_from: None,
+        bytes: bytes.len(),
+    })
+}
+
+/// Decode bytes to text: UTF-8 (BOM stripped), UTF-16 with a BOM, else the legacy encoding
+/// chardetng detects. Binary data and text that does not decode cleanly are errors.
+pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Problem> {
+    if bytes.is_empty() {
+        return Err(Problem::Empty);
+    }
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        if enc != encoding_rs::UTF_8 {
+            let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+            if had_errors {
+                return Err(Problem::Undecodable { message: format!("invalid {} text", enc.name()) });
+            }
+            return Ok((text.into_owned(), Some(enc.name())));
+        }
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err(Problem::Binary);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), None)),
+        Err(utf8_err) => {
+            let mut det = chardetng::EncodingDetector::new();
+            det.feed(bytes, true);
+            let enc = det.guess(None, false);
+            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            let controls = text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count();
+            if had_errors || controls * 100 > text.chars().count().max(1) {
+                return Err(Problem::Undecodable {
+                    message: format!(
+                        "not UTF-8 (first bad byte at offset {}) and no legacy encoding fits",
+                        utf8_err.valid_up_to()
+                    ),
+                });
+            }
+            Ok((text.into_owned(), Some(enc.name())))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(file: &InputFile, limits: ReadLimits) -> Vec<Result<RawDoc, InputError>> {
+        let mut out = Vec::new();
+        read_file(file, limits, &mut |r| out.push(r));
+        out
+    }
+
+    fn input(path: &Path) -> InputFile {
+        InputFile { path: path.to_path_buf(), format: Format::of(path).unwrap(), bytes: 0 }
+    }
+
+    #[test]
+    fn formats_by_name() {
+        assert_eq!(Format::of(Path::new("a/b.TXT")), Some(Format::Text));
+        assert_eq!(Format::of(Path::new("x.jsonl")), Some(Format::JsonLines));
+        assert_eq!(Format::of(Path::new("x.json")), Some(Format::Json));
+        assert_eq!(Format::of(Path::new("x.html.gz")), Some(Format::Html));
+        assert_eq!(Format::of(Path::new("x.warc.gz")), Some(Format::Warc));
+        assert_eq!(Format::of(Path::new("README.md")), None);
+    }
+
+    #[test]
+    fn decodes_utf8_utf16_and_legacy() {
+        assert_eq!(decode("héllo".as_bytes()).unwrap(), ("héllo".to_string(), None));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "hé".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&utf16).unwrap().0, "hé");
+        let latin1 = b"Caf\xe9 au lait, na\xefve r\xe9sum\xe9 of the d\xe9bat";
+        let (text, from) = decode(latin1).unwrap();
+        assert!(text.contains("Café"), "{text}");
+        assert!(from.is_some());
+        assert_eq!(decode(b"\x00\x01\x02binary"), Err(Problem::Binary));
+        assert_eq!(decode(b""), Err(Problem::Empty));
+    }
+
+    #[test]
+    fn jsonl_bad_line_is_reported_and_the_rest_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        fs::write(
+            &p,
+            "{\"id\":\"1\",\"text\":\"One.\"}\n{broken\n\n{\"id\":2,\"title\":\"T\",\"text\":\"Two.\"}\n{\"id\":\"3\"}\n[1]\n",
+        )
+        .unwrap();
+        let out = collect(&input(&p), ReadLimits::default());
+        assert_eq!(out.len(), 5);
+        assert_eq!(out[0].as_ref().unwrap().declared.id.as_deref(), Some("1"));
+        let e = out[1].as_ref().unwrap_err();
+        assert_eq!(e.origin.line, Some(2));
+        assert!(matches!(e.problem, Problem::BadJson { .. }));
+        assert!(e.to_string().contains("a.jsonl:2: invalid JSON"), "{e}");
+        assert_eq!(out[2].as_ref().unwrap().declared.id.as_deref(), Some("2"));
+        assert_eq!(out[3].as_ref().unwrap_err().problem, Problem::NoText);
+        assert_eq!(out[3].as_ref().unwrap_err().origin.line, Some(5));
+        assert!(matches!(out[4].as_ref().unwrap_err().problem, Problem::BadJson { .. }));
+    }
+
+    #[test]
+    fn oversized_records_are_refused_with_their_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.txt");
+        fs::write(&p, "x".repeat(5000)).unwrap();
+        let out = collect(&input(&p), ReadLimits { max_bytes: 1000 });
+        assert!(matches!(out[0].as_ref().unwrap_err().problem, Problem::TooLarge { bytes: 5000, limit: 1000 }));
+        let j = dir.path().join("big.jsonl");
+        fs::write(&j, format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "y".repeat(5000))).unwrap();
+        let out = collect(&input(&j), ReadLimits { max_bytes: 1000 });
+        assert!(matches!(out[0].as_ref().unwrap_err().problem, Problem::TooLarge { .. }));
+        assert!(out[1].is_ok());
+    }
+
+    #[test]
+    fn html_and_warc_are_recognised_and_refused_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("page.html");
+        fs::write(&p, "<html></html>").unwrap();
+        let out = collect(&input(&p), ReadLimits::default());
+        let msg = out[0].as_ref().unwrap_err().to_string();
+        assert!(msg.contains("HTML input is recognised but not supported yet"), "{msg}");
+    }
+
+    #[test]
+    fn discovery_walks_folders_in_order_and_reports_missing_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("b.txt"), "B").unwrap();
+        fs::write(dir.path().join("sub/a.json"), "{}").unwrap();
+        fs::write(dir.path().join("notes.md"), "x").unwrap();
+        fs::write(dir.path().join(".hidden.txt"), "x").unwrap();
+        let d = discover(&[dir.path().to_path_buf(), dir.path().join("missing.txt")]);
+        let names: Vec<_> = d.files.iter().map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, vec!["b.txt", "a.json"]);
+        assert_eq!(d.ignored, 1);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(d.errors[0].problem, Problem::NotFound);
+    }
+}

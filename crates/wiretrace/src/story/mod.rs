@@ -1,0 +1,181 @@
+//! Story: what makes articles one story. Copy groups (articles linked by shared passages) always
+//! share a story; other articles join the story whose term profile (TF-IDF of headline and body)
+//! is closest, if close enough and within a time window. This first version is deliberately
+//! simple; its thresholds are not yet tuned on labelled data.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::{word_hash, Token};
+
+/// Story parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StoryParams {
+    /// Articles this many days apart (or less) may join one story by similarity.
+    pub window_days: i64,
+    /// Cosine similarity of term profiles needed to join a story.
+    pub min_similarity: f32,
+    /// Terms kept in a profile.
+    pub profile_terms: usize,
+    /// Matched words a pair must share to join one copy group.
+    pub min_link_words: usize,
+    /// Undated articles are compared with the stories touched by this many latest arrivals.
+    pub recent_arrivals: i64,
+}
+
+impl Default for StoryParams {
+    fn default() -> Self {
+        StoryParams { window_days: 3, min_similarity: 0.35, profile_terms: 64, min_link_words: 20, recent_arrivals: 1000 }
+    }
+}
+
+/// Weighted terms of an article or story, L2-normalised, heaviest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile(pub Vec<(u64, f32)>);
+
+static STOPWORDS: LazyLock<HashSet<u64>> = LazyLock::new(|| {
+    "the of and to a in that is was for on it with as he she his her by at from be have has had are \
+     were this but not or they their them its an which who will would said says say also been more \
+     after than about over into can could there when what out up one two new all if no so we our you \
+     your i me my us do did does just other some these those only any most such then now while where \
+     how very may might should because during before between against under many much each both"
+        .split_whitespace()
+        .map(word_hash)
+        .collect()
+});
+
+/// Term counts of an article: headline words count twice; stopwords, numbers and words of fewer
+/// than three letters are left out.
+pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text: &str) -> HashMap<u64, u32> {
+    let mut counts = HashMap::new();
+    let mut add = |toks: &[Token], text: &str, weight: u32| {
+        for t in toks {
+            let word = &text[t.byte_start..t.byte_end];
+            if t.end - t.start < 3 || word.chars().all(|c| c.is_numeric()) || STOPWORDS.contains(&t.hash) {
+                continue;
+            }
+            *counts.entry(t.hash).or_insert(0) += weight;
+        }
+    };
+    add(title, title_text, 2);
+    add(body, body_text, 1);
+    counts
+}
+
+/// TF-IDF profile from term counts; `df` gives each term's document frequency among `docs`.
+pub fn profile(counts: &HashMap<u64, u32>, df: impl Fn(u64) -> u64, docs: u64, keep: usize) -> Profile {
+    let mut w: Vec<(u64, f32)> = counts
+        .iter()
+        .map(|(&t, &c)| {
+            let idf = ((docs as f32 + 1.0) / (df(t) as f32 + 1.0)).ln() + 1.0;
+            (t, (1.0 + (c as f32).ln()) * idf)
+        })
+        .collect();
+    w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    w.truncate(keep);
+    normalise(w)
+}
+
+fn normalise(mut w: Vec<(u64, f32)>) -> Profile {
+    let norm = w.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        w.iter_mut().for_each(|(_, x)| *x /= norm);
+    }
+    Profile(w)
+}
+
+impl Profile {
+    pub fn cosine(&self, other: &Profile) -> f32 {
+        let small: HashMap<u64, f32> = other.0.iter().copied().collect();
+        self.0.iter().filter_map(|(t, x)| small.get(t).map(|y| x * y)).sum()
+    }
+
+    /// The profile of this story (of `n` members) joined with `other` (of `m` members).
+    pub fn merged(&self, n: f32, other: &Profile, m: f32, keep: usize) -> Profile {
+        let mut acc: HashMap<u64, f32> = self.0.iter().map(|(t, x)| (*t, x * n)).collect();
+        for (t, x) in &other.0 {
+            *acc.entry(*t).or_default() += x * m;
+        }
+        let mut w: Vec<(u64, f32)> = acc.into_iter().collect();
+        w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        w.truncate(keep);
+        normalise(w)
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.0.len() * 12);
+        for (t, x) in &self.0 {
+            out.extend_from_slice(&t.to_le_bytes());
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Profile {
+        Profile(
+            b.chunks_exact(12)
+                .map(|c| (u64::from_le_bytes(c[..8].try_into().unwrap()), f32::from_le_bytes(c[8..].try_into().unwrap())))
+                .collect(),
+        )
+    }
+}
+
+/// A story as shown to users.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: i64,
+    /// The headline of its earliest article.
+    pub title: Option<String>,
+    /// The id of its earliest article (by publication date, then arrival).
+    pub origin: String,
+    /// News agencies credited by any of its articles.
+    pub agencies: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub articles: Vec<StoryArticle>,
+}
+
+/// One article of a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryArticle {
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    /// Articles sharing a copy group share copied text (directly or through others).
+    pub copy_group: i64,
+    /// Share of its words found in passages shared with other stored articles.
+    pub copied_fraction: f64,
+    pub credits: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    fn prof(title: &str, body: &str) -> Profile {
+        let c = term_counts(&tokenize(title), title, &tokenize(body), body);
+        profile(&c, |_| 1, 10, 64)
+    }
+
+    #[test]
+    fn similar_reports_are_closer_than_unrelated_ones() {
+        let a = prof("Pentagon says Taliban keep al-Qaeda ties", "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.");
+        let b = prof("Taliban still tied to al-Qaeda: Pentagon", "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.");
+        let c = prof("Stocks rally in Tokyo", "Exporters led gains as the yen weakened against the dollar on Tuesday.");
+        assert!(a.cosine(&b) > 0.35, "{}", a.cosine(&b));
+        assert!(a.cosine(&c) < 0.05);
+        assert!((a.cosine(&a) - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn profiles_round_trip_and_merge() {
+        let a = prof("Pentagon report", "Taliban ties persist says Pentagon");
+        assert_eq!(Profile::from_bytes(&a.to_bytes()), a);
+        let m = a.merged(1.0, &a, 1.0, 64);
+        assert!((m.cosine(&a) - 1.0).abs() < 1e-5);
+    }
+}
