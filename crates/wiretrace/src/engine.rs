@@ -158,6 +158,7 @@ impl Engine {
         }
         let mut seqs = Vec::new();
         let mut bytes_done = 0;
+        let mut batch = Batch::start(&mut self.store)?;
         for (n, file) in found.files.iter().enumerate() {
             let mut docs = Vec::new();
             read_file(file, self.config.read, &mut |r| docs.push(r));
@@ -176,12 +177,14 @@ impl Engine {
                                 seqs.push(seq)
                             }
                         }
+                        batch.tick(&mut self.store)?;
                         on(Progress::Article { files_done: n, articles: summary.articles, bytes_done });
                     }
                 }
             }
             bytes_done += file.bytes;
         }
+        self.store.commit_batch()?;
         let read = self.store.read();
         let mut story_ids = BTreeSet::new();
         for seq in seqs {
@@ -350,6 +353,31 @@ impl Engine {
             }
         }
         Ok(((covered as f64 / words as f64) * 1000.0).round() / 1000.0)
+    }
+}
+
+/// Commits every so many articles or so much time, whichever comes first.
+struct Batch {
+    articles: usize,
+    since: Instant,
+}
+
+impl Batch {
+    const MAX_ARTICLES: usize = 256;
+    const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+    fn start(store: &mut Store) -> Result<Batch, Error> {
+        store.begin_batch()?;
+        Ok(Batch { articles: 0, since: Instant::now() })
+    }
+
+    fn tick(&mut self, store: &mut Store) -> Result<(), Error> {
+        self.articles += 1;
+        if self.articles >= Self::MAX_ARTICLES || self.since.elapsed() >= Self::MAX_WAIT {
+            store.commit_batch()?;
+            *self = Batch::start(store)?;
+        }
+        Ok(())
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::extract::Article;
 use crate::index::{AnchorIndex, ArticleKey};
@@ -112,6 +112,10 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(open_err)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        // Anchor lookups touch pages all over the index; SQLite's 2 MB default cache made every
+        // article re-read them from the kernel (measured with bench/trace_bench.py).
+        conn.pragma_update(None, "cache_size", -131_072).map_err(open_err)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(open_err)?;
         let mut store = Store { conn };
         store.migrate(&shown)?;
         Ok(store)
@@ -138,17 +142,34 @@ impl Store {
         Reader(&self.conn)
     }
 
-    /// Run `f` in one write transaction: if it returns `Ok`, all of its writes land; if it
-    /// fails (or the process dies), none do.
+    /// Run `f` as one atomic write: if it returns `Ok`, all of its writes are kept; if it fails,
+    /// none are. Inside a batch the writes land when the batch commits; outside one, at once.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(&Writer) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let writer = Writer(tx);
-        let out = f(&writer)?;
-        writer.0.commit().map_err(StoreError::from)?;
-        Ok(out)
+        self.conn.execute_batch("SAVEPOINT article").map_err(StoreError::from)?;
+        match f(&Writer(&self.conn)) {
+            Ok(out) => {
+                self.conn.execute_batch("RELEASE article").map_err(StoreError::from)?;
+                Ok(out)
+            }
+            Err(e) => {
+                self.conn.execute_batch("ROLLBACK TO article; RELEASE article").map_err(StoreError::from)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Start a batch: writes until [`Store::commit_batch`] land together. Committing per batch
+    /// rather than per article saves rewriting the same index pages; a process killed mid-batch
+    /// loses only that batch, never part of an article.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
+    }
+
+    pub fn commit_batch(&mut self) -> Result<()> {
+        Ok(self.conn.execute_batch("COMMIT")?)
     }
 }
 
@@ -218,12 +239,12 @@ impl Reader<'_> {
             .query_row([story], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
-    /// Stories an article dated `date` (or undated) may join: those whose dates come within
-    /// `window_days`, and those touched by the latest `recent` arrivals.
+    /// Stories an article may join: for a dated article, those whose dates come within
+    /// `window_days` of it; for an undated one, those touched by arrivals after `recent_after`.
     pub fn stories_near(&self, date: Option<&str>, window_days: i64, recent_after: i64) -> Result<Vec<StoryState>> {
         let mut st = self.0.prepare_cached(
             "SELECT id, members, profile FROM stories
-             WHERE last_seq > ?3
+             WHERE (?1 IS NULL AND last_seq > ?3)
                 OR (?1 IS NOT NULL AND first_seen IS NOT NULL
                     AND first_seen <= date(?1, '+' || ?2 || ' days') AND last_seen >= date(?1, '-' || ?2 || ' days'))",
         )?;
@@ -288,7 +309,7 @@ impl AnchorIndex for Store {
 }
 
 /// Writes inside one transaction (see [`Store::write`]).
-pub struct Writer<'c>(Transaction<'c>);
+pub struct Writer<'c>(&'c Connection);
 
 /// A new article to store, with what the pipeline derived from it.
 pub struct NewArticle<'a> {
@@ -301,7 +322,7 @@ pub struct NewArticle<'a> {
 
 impl Writer<'_> {
     pub fn read(&self) -> Reader<'_> {
-        Reader(&self.0)
+        Reader(self.0)
     }
 
     /// Insert an article in its own copy group and the given story; returns its arrival number.
@@ -451,6 +472,14 @@ mod tests {
         assert_eq!(count(&s), 0);
         s.write(|w| -> Result<i64> { w.new_story() }).unwrap();
         assert_eq!(count(&s), 1);
+        s.begin_batch().unwrap();
+        s.write(|w| -> Result<i64> { w.new_story() }).unwrap();
+        let _ = s.write(|w| -> Result<()> {
+            w.new_story()?;
+            Err(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
+        });
+        s.commit_batch().unwrap();
+        assert_eq!(count(&s), 2, "a failed write inside a batch is undone alone");
     }
 
     #[test]

