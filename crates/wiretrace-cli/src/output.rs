@@ -56,6 +56,16 @@ fn clip(s: &str, n: usize) -> String {
     format!("{head} … {tail}")
 }
 
+/// The first `n` characters, with an ellipsis when cut (for table columns).
+fn head(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 pub fn alignment_text(a: &Article, b: &Article, al: &Alignment) {
     println!("A: {} ({}): {:.0}% in shared passages", a.id, or_dash(a.source.as_deref()), al.a_copied * 100.0);
     println!("B: {} ({}): {:.0}% in shared passages", b.id, or_dash(b.source.as_deref()), al.b_copied * 100.0);
@@ -87,12 +97,12 @@ pub fn stories_text(stories: &[Story]) {
         for a in &s.articles {
             println!(
                 "  {:<28} {:<18} {:<10} {:>6} {:>6.0}%  {}",
-                clip(&a.id, 28),
-                clip(or_dash(a.source.as_deref()), 18),
+                head(&a.id, 28),
+                head(or_dash(a.source.as_deref()), 18),
                 or_dash(a.published.as_deref()),
                 a.copy_group,
                 a.copied_fraction * 100.0,
-                clip(or_dash(a.title.as_deref()), 60)
+                head(or_dash(a.title.as_deref()), 70)
             );
         }
         println!();

@@ -38,11 +38,6 @@ pub fn clean(page: &str) -> Article {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut published: Option<(NaiveDate, String)> = None;
     let mut credits: Vec<String> = Vec::new();
-    let add_credit = |c: &str, credits: &mut Vec<String>| {
-        if !credits.iter().any(|x| x == c) {
-            credits.push(c.to_string());
-        }
-    };
 
     article.title = Some(blocks[0].text.clone());
     article.fields_from.insert("title".into(), "first line".into());
@@ -67,15 +62,11 @@ pub fn clean(page: &str) -> Article {
                 published = Some((d, format!("date stamp (line {})", i + 1)));
             }
             Class::Removed(Reason::DateStamp)
-        } else if let Some((text, credit)) = patterns::caption(&b.text) {
-            article.captions.push(text);
-            for a in patterns::agencies_in(&credit) {
-                add_credit(a, &mut credits);
-            }
+        } else if take_caption(&b.text, &mut article.captions, &mut credits) {
             Class::Removed(Reason::Caption)
         } else if let Some(names) = patterns::credit_line(&b.text) {
             for n in &names {
-                add_credit(n, &mut credits);
+                add_credit(&mut credits, n);
             }
             if article.source.is_none() && !b.text.to_lowercase().starts_with("by ") {
                 if let Some(outlet) = names.iter().find(|n| patterns::agency(n).is_none()) {
@@ -147,11 +138,7 @@ pub fn clean(page: &str) -> Article {
         }
         class[i] = if seen.contains_key(b.key.as_str()) {
             Class::Removed(Reason::Duplicate)
-        } else if let Some((text, credit)) = patterns::caption(&b.text) {
-            article.captions.push(text);
-            for a in patterns::agencies_in(&credit) {
-                add_credit(a, &mut credits);
-            }
+        } else if take_caption(&b.text, &mut article.captions, &mut credits) {
             Class::Removed(Reason::Caption)
         } else if patterns::is_prompt(&b.text) {
             Class::Removed(Reason::Prompt)
@@ -198,7 +185,7 @@ pub fn clean(page: &str) -> Article {
             article.dateline = Some(d.place);
             article.fields_from.insert("dateline".into(), "body opening".into());
             if let Some(a) = d.agency.as_deref().and_then(patterns::agency) {
-                add_credit(a, &mut credits);
+                add_credit(&mut credits, a);
             }
         }
     }
@@ -211,6 +198,22 @@ pub fn clean(page: &str) -> Article {
     }
     article.credits = credits;
     article
+}
+
+fn add_credit(credits: &mut Vec<String>, name: &str) {
+    if !credits.iter().any(|x| x == name) {
+        credits.push(name.to_string());
+    }
+}
+
+/// If `line` is a photo caption, keep its text and credit its agencies.
+fn take_caption(line: &str, captions: &mut Vec<String>, credits: &mut Vec<String>) -> bool {
+    let Some((text, credit)) = patterns::caption(line) else { return false };
+    captions.push(text);
+    for a in patterns::agencies_in(&credit) {
+        add_credit(credits, a);
+    }
+    true
 }
 
 fn blocks(page: &str) -> Vec<Block> {
