@@ -159,32 +159,40 @@ impl Engine {
         let mut seqs = Vec::new();
         let mut bytes_done = 0;
         let mut batch = Batch::start(&mut self.store)?;
-        for (n, file) in found.files.iter().enumerate() {
-            let mut docs = Vec::new();
-            read_file(file, self.config.read, &mut |r| docs.push(r));
-            for doc in docs {
-                match doc.and_then(clean) {
-                    Err(e) => skip(e, on, &mut summary),
-                    Ok(article) => {
-                        summary.articles += 1;
-                        match self.ingest(article, &mut summary)? {
-                            Outcome::New(seq) => {
-                                summary.new += 1;
-                                seqs.push(seq)
+        let mut ingest_all = || -> Result<(), Error> {
+            for (n, file) in found.files.iter().enumerate() {
+                let mut docs = Vec::new();
+                read_file(file, self.config.read, &mut |r| docs.push(r));
+                for doc in docs {
+                    match doc.and_then(clean) {
+                        Err(e) => skip(e, on, &mut summary),
+                        Ok(article) => {
+                            summary.articles += 1;
+                            match self.ingest(article, &mut summary)? {
+                                Outcome::New(seq) => {
+                                    summary.new += 1;
+                                    seqs.push(seq)
+                                }
+                                Outcome::Unchanged(seq) => {
+                                    summary.unchanged += 1;
+                                    seqs.push(seq)
+                                }
                             }
-                            Outcome::Unchanged(seq) => {
-                                summary.unchanged += 1;
-                                seqs.push(seq)
-                            }
+                            batch.tick(&mut self.store)?;
+                            on(Progress::Article { files_done: n, articles: summary.articles, bytes_done });
                         }
-                        batch.tick(&mut self.store)?;
-                        on(Progress::Article { files_done: n, articles: summary.articles, bytes_done });
                     }
                 }
+                bytes_done += file.bytes;
             }
-            bytes_done += file.bytes;
-        }
-        self.store.commit_batch()?;
+            Ok(())
+        };
+        let ingested = ingest_all();
+        // However the loop ended, keep every article written whole so far and leave no
+        // transaction open (an Engine outlives one failed run).
+        let closed = self.store.commit_batch();
+        ingested?;
+        closed?;
         let read = self.store.read();
         let mut story_ids = BTreeSet::new();
         for seq in seqs {

@@ -168,8 +168,13 @@ impl Store {
         Ok(self.conn.execute_batch("BEGIN IMMEDIATE")?)
     }
 
+    /// Commit the batch; if that fails, roll it back, so no transaction is ever left open.
     pub fn commit_batch(&mut self) -> Result<()> {
-        Ok(self.conn.execute_batch("COMMIT")?)
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(e.into());
+        }
+        Ok(())
     }
 }
 
