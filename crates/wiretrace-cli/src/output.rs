@@ -14,6 +14,43 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Streams records to stdout as JSON Lines or as one JSON array, without holding them all.
+pub struct RecordWriter {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    array: bool,
+    count: usize,
+}
+
+impl RecordWriter {
+    pub fn new(array: bool) -> Self {
+        RecordWriter { out: std::io::BufWriter::new(std::io::stdout().lock()), array, count: 0 }
+    }
+
+    /// Write one record; the error type fits the store's row callbacks.
+    pub fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
+        self.write_io(record).map_err(|e| wiretrace::store::StoreError::Output(e.to_string()))
+    }
+
+    fn write_io<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
+        if self.array {
+            self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        }
+        serde_json::to_writer(&mut self.out, record)?;
+        if !self.array {
+            self.out.write_all(b"\n")?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if self.array {
+            self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
+}
+
 fn or_dash(s: Option<&str>) -> &str {
     s.unwrap_or("-")
 }

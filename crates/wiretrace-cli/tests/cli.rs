@@ -215,3 +215,46 @@ fn a_path_that_is_not_a_store_is_a_clear_error() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("cannot open the store"), "{}", stderr(&out));
 }
+
+#[test]
+fn export_writes_passages_and_articles_as_json_lines_or_one_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let (out, _) = run(bin().args(["trace", "--quiet", "--summary-only", "--format", "json", "--db"]).arg(&db).arg(seeds()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = bin().args(["export", "passages", "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!lines.is_empty());
+    for p in &lines {
+        assert!(p["a_start"].as_i64().unwrap() < p["a_end"].as_i64().unwrap());
+        assert_ne!(p["a"], p["b"]);
+    }
+    let (out, articles) = run(bin().args(["export", "articles", "--format", "json", "--db"]).arg(&db));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let articles = articles.as_array().unwrap();
+    assert_eq!(articles.len(), 2);
+    assert_eq!(articles[0]["copy_group"], articles[1]["copy_group"]);
+    // Passage offsets index the exported bodies.
+    let body = |id: &Value| articles.iter().find(|a| &a["id"] == id).unwrap()["body"].as_str().unwrap().to_string();
+    let p = &lines[0];
+    let a: String = body(&p["a"]).chars().skip(p["a_start"].as_u64().unwrap() as usize).take((p["a_end"].as_u64().unwrap() - p["a_start"].as_u64().unwrap()) as usize).collect();
+    assert!(a.split_whitespace().count() >= 10, "{a}");
+    let missing = bin().args(["export", "passages", "--db"]).arg(dir.path().join("none.db")).output().unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no store at"), "{}", stderr(&missing));
+}
+
+#[test]
+fn trace_summary_only_reports_the_index_and_stage_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let (out, v) = run(bin().args(["trace", "--quiet", "--summary-only", "--format", "json", "--db"]).arg(&db).arg(seeds()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(v["stories"].as_array().unwrap().len(), 0);
+    assert_eq!(v["summary"]["stories"], 1);
+    assert_eq!(v["summary"]["indexed_articles"], 2);
+    assert!(v["summary"]["index_bytes_per_article"].as_f64().unwrap() > 0.0);
+    assert!(v["summary"]["stage_seconds"]["align"].is_number());
+}

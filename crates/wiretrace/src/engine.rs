@@ -2,19 +2,21 @@
 //! articles it may share text with, aligns them, joins copy groups and stories, and writes each
 //! article with everything derived from it in one transaction. The CLI and server call only this.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::align::{align, align_texts, AlignParams, AlignedText, Alignment};
 use crate::extract::{extract, patterns, Article};
-use crate::fingerprint::{anchors, FingerprintParams};
-use crate::index::{candidates, IndexParams};
+use crate::fingerprint::{keys, FingerprintParams};
+use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
 use crate::store::{NewArticle, Store, StoreError};
-use crate::story::{profile, term_counts, Story, StoryArticle, StoryParams};
+use crate::store::{OptionalRow, StoryState};
+use crate::story::{day_number, profile, term_counts, Profile, Story, StoryArticle, StoryEntry, StoryIndex, StoryParams, TermStats};
 use crate::text::tokenize;
 
 /// Every tunable of the pipeline, with defaults.
@@ -101,10 +103,45 @@ pub struct TraceSummary {
     pub skipped: usize,
     pub skipped_by_reason: BTreeMap<String, usize>,
     pub candidates: usize,
+    /// Candidates found through a shared LSH band (likely whole near-duplicates).
+    pub near_duplicate_candidates: usize,
     pub aligned_pairs: usize,
     pub passages: usize,
     pub stories: usize,
     pub seconds: f64,
+    /// Articles in the in-memory candidate index at the end of the run, and its memory.
+    pub indexed_articles: usize,
+    pub index_bytes: usize,
+    pub index_bytes_per_article: f64,
+    /// Where the time went.
+    pub stage_seconds: StageSeconds,
+}
+
+/// Seconds spent in each stage of a `trace` run. Reading and cleaning run on a second thread;
+/// `waiting_for_input` is the time the ingesting thread waited for them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StageSeconds {
+    pub waiting_for_input: f64,
+    pub fingerprint: f64,
+    pub candidates: f64,
+    pub align: f64,
+    pub store: f64,
+    pub report: f64,
+}
+
+impl StageSeconds {
+    fn round(&mut self) {
+        for x in [
+            &mut self.waiting_for_input,
+            &mut self.fingerprint,
+            &mut self.candidates,
+            &mut self.align,
+            &mut self.store,
+            &mut self.report,
+        ] {
+            *x = (*x * 1000.0).round() / 1000.0;
+        }
+    }
 }
 
 /// The result of a `trace` run.
@@ -124,11 +161,91 @@ enum Outcome {
 pub struct Engine {
     store: Store,
     config: Config,
+    memory: Memory,
+    /// Recently stored or aligned texts, prepared for alignment: a wire story is a candidate
+    /// for each of its copies, and preparing it again each time was a tenth of a run.
+    texts: lru::LruCache<i64, Rc<AlignedText>>,
+}
+
+/// What a `trace` run reports besides its summary.
+#[derive(Debug, Clone, Copy)]
+pub struct TraceOptions {
+    /// Build the full stories touched by the run (large for big runs).
+    pub stories: bool,
+}
+
+impl Default for TraceOptions {
+    fn default() -> Self {
+        TraceOptions { stories: true }
+    }
+}
+
+/// What the reading thread hands to the ingesting one.
+enum Fed {
+    Article { article: Article, body: String, file: usize, into_file: u64 },
+    Skipped(InputError),
+    FileDone { bytes: u64 },
+}
+
+/// What the engine keeps in memory beside the store: the candidate index, the stories'
+/// profiles and the terms' document frequencies. Each is built from the store when first
+/// needed and caught up at the start of each batch, so articles written by another process
+/// are found too.
+struct Memory {
+    index: Option<Index>,
+    upto: i64,
+    params: IndexParams,
+    stories: Option<StoryIndex>,
+    terms: Option<TermStats>,
+}
+
+impl Memory {
+    fn new(params: IndexParams) -> Memory {
+        Memory { index: None, upto: 0, params, stories: None, terms: None }
+    }
+
+    fn catch_up(&mut self, store: &Store) -> Result<(), Error> {
+        let index = self.index.get_or_insert_with(|| Index::new(self.params));
+        let mut upto = self.upto;
+        let read = store.read();
+        read.each_keys_after(upto, |seq, keys| {
+            index.insert(seq, &keys);
+            upto = seq;
+        })?;
+        self.upto = upto;
+        let stories = self.stories.get_or_insert_with(StoryIndex::default);
+        for (id, entry) in read.stories_after(stories.upto)? {
+            stories.put(id, entry);
+        }
+        if self.terms.is_none() {
+            self.terms = Some(TermStats::new(read.term_dfs()?, read.article_count()? as u64));
+        }
+        Ok(())
+    }
+
+    /// Write the batch's term counts and commit it; on failure forget everything held, since
+    /// it may describe articles the store does not have.
+    fn commit(&mut self, store: &mut Store) -> Result<(), Error> {
+        let pending = self.terms.as_mut().map(TermStats::take_pending).unwrap_or_default();
+        let flushed = store.write(|w| w.add_term_counts(&pending));
+        let committed = flushed.and_then(|()| store.commit_batch());
+        if let Err(e) = committed {
+            let _ = store.commit_batch();
+            self.reset();
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        *self = Memory::new(self.params);
+    }
 }
 
 impl Engine {
     pub fn open(db: &Path, config: Config) -> Result<Engine, Error> {
-        Ok(Engine { store: Store::open(db)?, config })
+        let texts = lru::LruCache::new(std::num::NonZeroUsize::new(4096).unwrap());
+        Ok(Engine { store: Store::open(db)?, config, memory: Memory::new(config.index), texts })
     }
 
     pub fn store(&self) -> &Store {
@@ -137,6 +254,16 @@ impl Engine {
 
     /// Ingest every article under `paths` in order, and report the stories they are in.
     pub fn trace(&mut self, paths: &[PathBuf], on: &mut dyn FnMut(Progress)) -> Result<TraceReport, Error> {
+        self.trace_with(paths, TraceOptions::default(), on)
+    }
+
+    /// [`Engine::trace`] with options.
+    pub fn trace_with(
+        &mut self,
+        paths: &[PathBuf],
+        options: TraceOptions,
+        on: &mut dyn FnMut(Progress),
+    ) -> Result<TraceReport, Error> {
         let started = Instant::now();
         let found = discover(paths);
         let mut summary = TraceSummary {
@@ -157,18 +284,55 @@ impl Engine {
             skip(e, on, &mut summary);
         }
         let mut seqs = Vec::new();
-        let mut bytes_done = 0;
         let mut batch = Batch::start(&mut self.store)?;
-        let mut ingest_all = || -> Result<(), Error> {
-            for (n, file) in found.files.iter().enumerate() {
-                let mut docs = Vec::new();
-                read_file(file, self.config.read, &mut |r| docs.push(r));
-                for doc in docs {
-                    match doc.and_then(clean) {
-                        Err(e) => skip(e, on, &mut summary),
-                        Ok(article) => {
+        if let Err(e) = self.memory.catch_up(&self.store) {
+            let _ = self.store.commit_batch();
+            return Err(e);
+        }
+        let files = &found.files;
+        let limits = self.config.read;
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        // Reading and cleaning run on their own thread, a bounded queue ahead of matching and
+        // storing, so a second core is used and memory stays flat however large the input.
+        let ingested = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Fed>(256);
+            let stop = &stop;
+            scope.spawn(move || {
+                for (n, file) in files.iter().enumerate() {
+                    let mut into_file = 0u64;
+                    read_file(file, limits, &mut |r| {
+                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                            return;
+                        }
+                        let fed = match r.and_then(clean) {
+                            Ok(article) => {
+                                let body = article.body_text();
+                                into_file = (into_file + body.len() as u64).min(file.bytes);
+                                Fed::Article { article, body, file: n, into_file }
+                            }
+                            Err(e) => Fed::Skipped(e),
+                        };
+                        if tx.send(fed).is_err() {
+                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    });
+                    if tx.send(Fed::FileDone { bytes: file.bytes }).is_err() {
+                        return;
+                    }
+                }
+            });
+            let mut bytes_done = 0;
+            let result = (|| -> Result<(), Error> {
+                loop {
+                    let waited = Instant::now();
+                    let Ok(fed) = rx.recv() else { return Ok(()) };
+                    summary.stage_seconds.waiting_for_input += waited.elapsed().as_secs_f64();
+                    match fed {
+                        Fed::Skipped(e) => skip(e, on, &mut summary),
+                        Fed::FileDone { bytes } => bytes_done += bytes,
+                        Fed::Article { article, body, file, into_file } => {
                             summary.articles += 1;
-                            match self.ingest(article, &mut summary)? {
+                            match self.ingest(article, body, &mut summary)? {
                                 Outcome::New(seq) => {
                                     summary.new += 1;
                                     seqs.push(seq)
@@ -178,34 +342,59 @@ impl Engine {
                                     seqs.push(seq)
                                 }
                             }
-                            batch.tick(&mut self.store)?;
-                            on(Progress::Article { files_done: n, articles: summary.articles, bytes_done });
+                            let t = Instant::now();
+                            batch.tick(&mut self.store, &mut self.memory)?;
+                            summary.stage_seconds.store += t.elapsed().as_secs_f64();
+                            let bytes_done = bytes_done + into_file;
+                            on(Progress::Article { files_done: file, articles: summary.articles, bytes_done });
                         }
                     }
                 }
-                bytes_done += file.bytes;
-            }
-            Ok(())
-        };
-        let ingested = ingest_all();
+            })();
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            drop(rx);
+            result
+        });
         // However the loop ended, keep every article written whole so far and leave no
         // transaction open (an Engine outlives one failed run).
-        let closed = self.store.commit_batch();
+        let closed = self.memory.commit(&mut self.store);
+        if ingested.is_err() || closed.is_err() {
+            // A failed batch may have left articles in memory that the store does not have.
+            self.memory.reset();
+            self.texts.clear();
+        }
         ingested?;
         closed?;
-        let read = self.store.read();
-        let mut story_ids = BTreeSet::new();
-        for seq in seqs {
-            story_ids.insert(read.article(seq)?.story);
+        let t = Instant::now();
+        let mut stories = Vec::new();
+        if options.stories {
+            let read = self.store.read();
+            let mut story_ids = BTreeSet::new();
+            for seq in seqs {
+                story_ids.insert(read.article(seq)?.story);
+            }
+            stories = story_ids.into_iter().map(|id| self.story(id)).collect::<Result<Vec<_>, _>>()?;
+            summary.stories = stories.len();
+        } else {
+            let read = self.store.read();
+            let mut story_ids = BTreeSet::new();
+            for seq in seqs {
+                story_ids.insert(read.article(seq)?.story);
+            }
+            summary.stories = story_ids.len();
         }
-        let stories = story_ids.into_iter().map(|id| self.story(id)).collect::<Result<Vec<_>, _>>()?;
-        summary.stories = stories.len();
+        summary.stage_seconds.report = t.elapsed().as_secs_f64();
+        if let Some(index) = &self.memory.index {
+            summary.indexed_articles = index.len();
+            summary.index_bytes = index.memory_bytes();
+            summary.index_bytes_per_article = (index.memory_bytes() as f64 / index.len().max(1) as f64).round();
+        }
+        summary.stage_seconds.round();
         summary.seconds = started.elapsed().as_secs_f64();
         Ok(TraceReport { stories, summary, skipped })
     }
 
-    fn ingest(&mut self, mut article: Article, summary: &mut TraceSummary) -> Result<Outcome, Error> {
-        let body = article.body_text();
+    fn ingest(&mut self, mut article: Article, body: String, summary: &mut TraceSummary) -> Result<Outcome, Error> {
         let hash = content_hash(&article, &body);
         let read = self.store.read();
         match read.find(&article.id)? {
@@ -221,33 +410,49 @@ impl Engine {
             None => {}
         }
         let cfg = self.config;
-        let text = AlignedText::new(&body);
-        let article_anchors = anchors(&text.tokens, cfg.fingerprint);
-        let (cands, _) = candidates(&self.store, &article_anchors, cfg.index)?;
+        let t = Instant::now();
+        let text = AlignedText::new(body.as_str());
+        let article_keys = keys(&text.tokens, cfg.fingerprint);
+        summary.stage_seconds.fingerprint += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        if self.memory.index.is_none() {
+            self.memory.catch_up(&self.store)?;
+        }
+        let (cands, _) = self.memory.index.as_ref().expect("caught up").candidates(&article_keys);
         summary.candidates += cands.len();
+        summary.near_duplicate_candidates += cands.iter().filter(|c| c.bands > 0).count();
+        summary.stage_seconds.candidates += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let mut links = Vec::new();
         for c in cands {
-            let other = read.body(c.article)?;
-            let al = align(&AlignedText::new(&other), &text, cfg.align);
+            let other = match self.texts.get(&c.article) {
+                Some(other) => other.clone(),
+                None => {
+                    let other = Rc::new(AlignedText::new(read.body(c.article)?));
+                    self.texts.put(c.article, other.clone());
+                    other
+                }
+            };
+            let al = align(&other, &text, cfg.align);
             if !al.passages.is_empty() {
                 summary.aligned_pairs += 1;
                 summary.passages += al.passages.len();
                 links.push((c.article, al));
             }
         }
+        summary.stage_seconds.align += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         let title = article.title.clone().unwrap_or_default();
         let counts = term_counts(&tokenize(&title), &title, &text.tokens, &body);
-        let new = NewArticle { article: &article, content_hash: &hash, body: &body, words: text.tokens.len(), anchors: &article_anchors };
+        let new = NewArticle { article: &article, content_hash: &hash, body: &body, words: text.tokens.len(), keys: &article_keys };
         let sp = cfg.story;
+        let terms = self.memory.terms.as_mut().expect("caught up");
+        let docs = terms.docs + 1;
+        let prof = profile(&counts, |t| terms.df(t) + 1, docs, sp.profile_terms);
+        let day = article.published.as_deref().and_then(day_number);
+        let story_index = self.memory.stories.as_mut().expect("caught up");
         let seq = self.store.write(|w| -> Result<i64, Error> {
             let r = w.read();
-            let mut df = HashMap::with_capacity(counts.len());
-            for &t in counts.keys() {
-                df.insert(t, r.term_df(t)? + 1);
-            }
-            let docs = r.article_count()? as u64 + 1;
-            let prof = profile(&counts, |t| df[&t], docs, sp.profile_terms);
-
             // Articles sharing enough text are one copy group, and one story.
             let mut groups = BTreeSet::new();
             let mut stories = BTreeSet::new();
@@ -260,26 +465,29 @@ impl Engine {
                 }
             }
             let target = match stories.first() {
-                Some(&s) => s,
+                Some(&s) => Some(s),
                 None => {
                     let recent_after = r.last_seq()? - sp.recent_arrivals;
-                    let near = r.stories_near(article.published.as_deref(), sp.window_days, recent_after)?;
-                    let best = near
-                        .iter()
-                        .map(|s| (s.profile.cosine(&prof), s.id))
-                        .filter(|(sim, _)| *sim >= sp.min_similarity)
-                        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-                    match best {
-                        Some((_, id)) => id,
-                        None => w.new_story()?,
-                    }
+                    let window = sp.window_days as i32;
+                    story_index.nearest(&prof, day, window, recent_after, sp.min_similarity).map(|(_, id)| id)
                 }
             };
-            let mut state = r.story_state(target)?;
+            // Another process may have merged the story away since it was read.
+            let state = match target {
+                Some(t) => r.story_state(t).optional_row()?,
+                None => None,
+            };
+            let mut state = match state {
+                Some(state) => state,
+                None => StoryState { id: w.new_story()?, members: 0, profile: Profile::default() },
+            };
+            let target = state.id;
             for &s in stories.iter().filter(|&&s| s != target) {
-                let other = r.story_state(s)?;
-                state.profile = state.profile.merged(state.members as f32, &other.profile, other.members as f32, sp.profile_terms);
-                state.members += other.members;
+                if let Some(other) = r.story_state(s).optional_row()? {
+                    state.profile =
+                        state.profile.merged(state.members as f32, &other.profile, other.members as f32, sp.profile_terms);
+                    state.members += other.members;
+                }
             }
             let merged: Vec<i64> = stories.iter().copied().filter(|&s| s != target).collect();
             w.merge_stories(target, &merged)?;
@@ -296,9 +504,29 @@ impl Engine {
             }
             let profile = state.profile.merged(state.members as f32, &prof, 1.0, sp.profile_terms);
             w.update_story(target, state.members + 1, &profile, seq)?;
-            w.add_terms(counts.keys().copied())?;
+            for &m in &merged {
+                story_index.remove(m);
+            }
+            let known = story_index.get(target);
+            let min_day = |a: Option<i32>, b: Option<i32>| a.into_iter().chain(b).min();
+            let max_day = |a: Option<i32>, b: Option<i32>| a.into_iter().chain(b).max();
+            let entry = StoryEntry {
+                members: state.members + 1,
+                profile,
+                first_day: min_day(known.and_then(|e| e.first_day), day),
+                last_day: max_day(known.and_then(|e| e.last_day), day),
+                last_seq: seq,
+            };
+            story_index.put(target, entry);
             Ok(seq)
         })?;
+        terms.add_document(counts.keys().copied());
+        if let Some(index) = &mut self.memory.index {
+            index.insert(seq, &article_keys);
+            self.memory.upto = seq;
+        }
+        self.texts.put(seq, Rc::new(text));
+        summary.stage_seconds.store += t.elapsed().as_secs_f64();
         Ok(Outcome::New(seq))
     }
 
@@ -379,11 +607,13 @@ impl Batch {
         Ok(Batch { articles: 0, since: Instant::now() })
     }
 
-    fn tick(&mut self, store: &mut Store) -> Result<(), Error> {
+    fn tick(&mut self, store: &mut Store, memory: &mut Memory) -> Result<(), Error> {
         self.articles += 1;
         if self.articles >= Self::MAX_ARTICLES || self.since.elapsed() >= Self::MAX_WAIT {
-            store.commit_batch()?;
+            memory.commit(store)?;
             *self = Batch::start(store)?;
+            // Another process may have written between the batches.
+            memory.catch_up(store)?;
         }
         Ok(())
     }

@@ -36,8 +36,8 @@ impl Default for AlignParams {
 
 /// A text prepared for alignment: its tokens and sentences.
 #[derive(Debug, Clone)]
-pub struct AlignedText<'t> {
-    pub text: &'t str,
+pub struct AlignedText {
+    pub text: String,
     pub tokens: Vec<Token>,
     sentences: Vec<Sentence>,
     /// For each token, the index of its sentence.
@@ -46,10 +46,11 @@ pub struct AlignedText<'t> {
     sentence_tokens: Vec<Range<usize>>,
 }
 
-impl<'t> AlignedText<'t> {
-    pub fn new(text: &'t str) -> Self {
-        let tokens = tokenize(text);
-        let sentences = sentences(text);
+impl AlignedText {
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        let tokens = tokenize(&text);
+        let sentences = sentences(&text);
         let mut sentence_of = Vec::with_capacity(tokens.len());
         let mut sentence_tokens = vec![0..0; sentences.len()];
         let mut s = 0;
@@ -185,7 +186,7 @@ pub fn align_texts(a: &str, b: &str, params: AlignParams) -> Alignment {
 pub fn align(a: &AlignedText, b: &AlignedText, params: AlignParams) -> Alignment {
     // Greedy chaining breaks ties by position, which could differ with the sides exchanged, so
     // the pair is always solved in one canonical order.
-    if (b.text.len(), b.text) < (a.text.len(), a.text) {
+    if (b.text.len(), b.text.as_str()) < (a.text.len(), a.text.as_str()) {
         return align_ordered(b, a, params).swapped();
     }
     align_ordered(a, b, params)

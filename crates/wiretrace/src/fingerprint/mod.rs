@@ -1,22 +1,103 @@
-//! Fingerprint: the anchors of a text. Word n-gram hashes are winnowed (the smallest hash of each
-//! window is kept), so any run of `ngram + window - 1` shared words yields a shared anchor while
-//! only about 2/(window+1) of the n-grams are stored.
+//! Fingerprint: the keys a text is indexed under. Anchors are winnowed word n-gram hashes (the
+//! smallest hash of each window is kept), so any run of `ngram + window - 1` shared words yields a
+//! shared anchor while only about 2/(window+1) of the n-grams are kept. Bands are MinHash LSH
+//! bands over the same n-grams, so whole near-duplicates meet in a bucket even when every anchor
+//! they share is too common to count.
 
 use crate::text::Token;
 
-/// Anchor parameters.
+/// Fingerprint parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FingerprintParams {
     /// Words per n-gram.
     pub ngram: usize,
     /// Winnowing window, in n-grams.
     pub window: usize,
+    /// MinHash LSH bands, and rows (hash functions) per band. A pair with n-gram Jaccard `j`
+    /// meets in some band with probability `1 - (1 - j^rows)^bands`: with 8 × 4, about 0.5 at
+    /// j = 0.5 and above 0.98 at j = 0.8.
+    pub bands: usize,
+    pub rows: usize,
 }
 
 impl Default for FingerprintParams {
     fn default() -> Self {
-        FingerprintParams { ngram: 5, window: 4 }
+        FingerprintParams { ngram: 5, window: 4, bands: 8, rows: 4 }
     }
+}
+
+/// The keys of one text: its anchors and its LSH bands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub anchors: Vec<u64>,
+    pub bands: Vec<u64>,
+}
+
+impl Keys {
+    /// Little-endian bytes, anchors then bands, for storing.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + 8 * (self.anchors.len() + self.bands.len()));
+        out.extend_from_slice(&(self.bands.len() as u32).to_le_bytes());
+        for x in self.bands.iter().chain(&self.anchors) {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out
+    }
+
+    /// The inverse of [`Keys::to_bytes`]; `None` for bytes it did not write.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Keys> {
+        let n_bands = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+        let rest = &bytes[4..];
+        if rest.len() % 8 != 0 || rest.len() / 8 < n_bands {
+            return None;
+        }
+        let mut all = rest.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap()));
+        let bands = all.by_ref().take(n_bands).collect();
+        Some(Keys { bands, anchors: all.collect() })
+    }
+}
+
+/// Anchors and LSH bands of a token sequence.
+pub fn keys(tokens: &[Token], params: FingerprintParams) -> Keys {
+    let hashes = ngram_hashes(tokens, params.ngram);
+    Keys { anchors: winnow(&hashes, params.window), bands: lsh_bands(&hashes, params.bands, params.rows) }
+}
+
+/// MinHash signature of the set `hashes` (one value per hash function), cut into `bands` band
+/// keys. Empty input gives no bands.
+pub fn lsh_bands(hashes: &[u64], bands: usize, rows: usize) -> Vec<u64> {
+    if hashes.is_empty() || bands == 0 || rows == 0 {
+        return Vec::new();
+    }
+    let perms = bands * rows;
+    let mut sig = vec![u64::MAX; perms];
+    for &h in hashes {
+        for (i, m) in sig.iter_mut().enumerate() {
+            let v = mix(h ^ SEEDS[i % SEEDS.len()].wrapping_mul(i as u64 + 1));
+            if v < *m {
+                *m = v;
+            }
+        }
+    }
+    sig.chunks(rows)
+        .enumerate()
+        .map(|(b, chunk)| {
+            let mut h = mix(b as u64 + 0x5EED);
+            for &v in chunk {
+                h = mix(h ^ v);
+            }
+            h
+        })
+        .collect()
+}
+
+const SEEDS: [u64; 4] = [0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344, 0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89];
+
+/// A fixed 64-bit mixer (the splitmix64 finaliser): stable across runs, since keys are stored.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
 }
 
 /// The hash of the `n` words starting at each position.
@@ -39,8 +120,11 @@ pub fn ngram_hashes(tokens: &[Token], n: usize) -> Vec<u64> {
 
 /// Winnowed anchors of a token sequence, without repeats, in order of first appearance.
 pub fn anchors(tokens: &[Token], params: FingerprintParams) -> Vec<u64> {
-    let hashes = ngram_hashes(tokens, params.ngram);
-    let w = params.window.max(1);
+    winnow(&ngram_hashes(tokens, params.ngram), params.window)
+}
+
+fn winnow(hashes: &[u64], window: usize) -> Vec<u64> {
+    let w = window.max(1);
     if hashes.is_empty() {
         return Vec::new();
     }
@@ -87,6 +171,27 @@ mod tests {
         let a = anchors(&toks, FingerprintParams::default());
         assert!(a.len() < toks.len() / 2, "{}", a.len());
         assert!(a.len() > toks.len() / 5, "{}", a.len());
+    }
+
+    #[test]
+    fn near_duplicates_share_a_band_and_strangers_do_not() {
+        let p = FingerprintParams::default();
+        let base: String = (0..300).map(|i| format!("w{} ", i * 7919 % 1009)).collect();
+        let edited = base.replacen("w0 ", "changed ", 1).replacen("w1 ", "also ", 1);
+        let other: String = (0..300).map(|i| format!("v{} ", i * 31 % 1013)).collect();
+        let k = |t: &str| keys(&tokenize(t), p);
+        let (a, b, c) = (k(&base), k(&edited), k(&other));
+        assert_eq!(a.bands.len(), p.bands);
+        assert!(a.bands.iter().zip(&b.bands).any(|(x, y)| x == y));
+        assert!(a.bands.iter().all(|x| !c.bands.contains(x)));
+    }
+
+    #[test]
+    fn keys_round_trip_through_bytes() {
+        let k = keys(&tokenize("one two three four five six seven eight nine ten"), FingerprintParams::default());
+        assert_eq!(Keys::from_bytes(&k.to_bytes()), Some(k));
+        assert_eq!(Keys::from_bytes(&[1, 0, 0, 0, 9]), None);
+        assert_eq!(Keys::from_bytes(&[]), None);
     }
 
     #[test]

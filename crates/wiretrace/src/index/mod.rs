@@ -1,18 +1,15 @@
-//! Index: find the stored articles a new one may share text with, by counting shared anchors,
-//! without comparing against every stored article. Anchors held by too many articles
-//! (boilerplate) are skipped, which keeps both the work and the candidate list small.
+//! Index: find the stored articles a new one may share text with, without comparing it with every
+//! stored article. Postings of anchors and LSH bands are held in memory in a compact map (the
+//! store keeps each article's keys, and the index is rebuilt from them); anchors held by too many
+//! articles (boilerplate) stop counting, which keeps both memory and candidate lists small.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::fingerprint::Keys;
 
 /// The key of a stored article (its arrival number in the store).
 pub type ArticleKey = i64;
-
-/// Anything that can list the articles holding an anchor.
-pub trait AnchorIndex {
-    type Error;
-    /// Articles holding `anchor`, at most `limit` of them; a full list means the anchor is common.
-    fn postings(&self, anchor: u64, limit: usize) -> Result<Vec<ArticleKey>, Self::Error>;
-}
 
 /// Candidate search parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,21 +18,27 @@ pub struct IndexParams {
     pub max_df: usize,
     /// Shared anchors needed to become a candidate.
     pub min_shared: usize,
-    /// At most this many candidates, most shared anchors first.
+    /// At most this many candidates: near-duplicates first, then most shared anchors.
     pub max_candidates: usize,
+    /// At most this many members of one LSH bucket are kept (the latest arrivals), so a story
+    /// re-sent thousands of times still finds recent copies of itself.
+    pub max_bucket: usize,
 }
 
 impl Default for IndexParams {
     fn default() -> Self {
-        IndexParams { max_df: 1000, min_shared: 3, max_candidates: 50 }
+        IndexParams { max_df: 1000, min_shared: 3, max_candidates: 50, max_bucket: 16 }
     }
 }
 
-/// A stored article that shares anchors with the query.
+/// A stored article that may share text with the query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Candidate {
     pub article: ArticleKey,
+    /// Anchors shared with the query.
     pub shared: usize,
+    /// LSH bands shared with the query: more than zero means a likely whole near-duplicate.
+    pub bands: usize,
 }
 
 /// What a candidate search did, for reporting.
@@ -45,55 +48,166 @@ pub struct SearchStats {
     pub common_anchors_skipped: usize,
 }
 
-/// The stored articles sharing at least `min_shared` anchors with `anchors`, best first.
-pub fn candidates<I: AnchorIndex>(
-    index: &I,
-    anchors: &[u64],
-    params: IndexParams,
-) -> Result<(Vec<Candidate>, SearchStats), I::Error> {
-    let mut counts: HashMap<ArticleKey, usize> = HashMap::new();
-    let mut stats = SearchStats { anchors: anchors.len(), common_anchors_skipped: 0 };
-    for &a in anchors {
-        let list = index.postings(a, params.max_df + 1)?;
-        if list.len() > params.max_df {
-            stats.common_anchors_skipped += 1;
-            continue;
-        }
-        for k in list {
-            *counts.entry(k).or_default() += 1;
-        }
-    }
-    let mut out: Vec<Candidate> = counts
-        .into_iter()
-        .filter(|(_, n)| *n >= params.min_shared)
-        .map(|(article, shared)| Candidate { article, shared })
-        .collect();
-    out.sort_by(|x, y| y.shared.cmp(&x.shared).then(x.article.cmp(&y.article)));
-    out.truncate(params.max_candidates);
-    Ok((out, stats))
-}
-
-/// An index held in memory (for comparing files without a store, and for tests).
+/// Posting lists keyed by 32 bits of a 64-bit key. Truncation only merges the lists of unrelated
+/// keys now and then, which adds a stray count the `min_shared` threshold absorbs, and halves the
+/// memory of the map that holds most of the index.
 #[derive(Debug, Default, Clone)]
-pub struct MemoryIndex {
-    postings: HashMap<u64, Vec<ArticleKey>>,
+struct Postings {
+    /// Key → one article, or (high bit set) the index of a list in `lists`.
+    heads: HashMap<u32, u32, BuildHasherDefault<KeyHasher>>,
+    lists: Vec<Vec<u32>>,
+    /// Articles held over all lists, for the memory report.
+    listed: usize,
 }
 
-impl MemoryIndex {
-    pub fn insert(&mut self, article: ArticleKey, anchors: &[u64]) {
-        for &a in anchors {
-            let list = self.postings.entry(a).or_default();
-            if list.last() != Some(&article) {
+const LIST: u32 = 1 << 31;
+/// A list that grew past its limit, with its members dropped.
+const COMMON: u32 = u32::MAX;
+
+impl Postings {
+    /// Add `article` under `key`; with `cap` set, a list longer than `cap` becomes common (`keep_latest`
+    /// false) or keeps only its latest `cap` members (`keep_latest` true).
+    fn insert(&mut self, key: u64, article: u32, cap: usize, keep_latest: bool) {
+        let k = key as u32;
+        match self.heads.get(&k).copied() {
+            None => {
+                self.heads.insert(k, article);
+            }
+            Some(COMMON) => {}
+            Some(v) if v & LIST == 0 => {
+                if v != article {
+                    self.lists.push(vec![v, article]);
+                    self.listed += 2;
+                    self.heads.insert(k, LIST | (self.lists.len() as u32 - 1));
+                }
+            }
+            Some(v) => {
+                let idx = (v & !LIST) as usize;
+                let list = &mut self.lists[idx];
+                if list.last() == Some(&article) {
+                    return;
+                }
                 list.push(article);
+                self.listed += 1;
+                if list.len() > cap {
+                    if keep_latest {
+                        list.remove(0);
+                        self.listed -= 1;
+                    } else {
+                        self.listed -= list.len();
+                        *list = Vec::new();
+                        self.heads.insert(k, COMMON);
+                    }
+                }
             }
         }
     }
+
+    /// The articles under `key`; `None` when the key is common.
+    fn get(&self, key: u64) -> Option<&[u32]> {
+        match self.heads.get(&(key as u32)) {
+            None => Some(&[]),
+            Some(&COMMON) => None,
+            Some(v) if v & LIST == 0 => Some(std::slice::from_ref(v)),
+            Some(v) => Some(&self.lists[(v & !LIST) as usize]),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        // hashbrown: one control byte per bucket, buckets at most 8/7 of entries.
+        self.heads.capacity() * (8 + 1) + self.lists.capacity() * 24 + self.listed * 4
+    }
 }
 
-impl AnchorIndex for MemoryIndex {
-    type Error = std::convert::Infallible;
-    fn postings(&self, anchor: u64, limit: usize) -> Result<Vec<ArticleKey>, Self::Error> {
-        Ok(self.postings.get(&anchor).map(|l| l.iter().take(limit).copied().collect()).unwrap_or_default())
+/// The in-memory candidate index over every stored article.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    anchors: Postings,
+    bands: Postings,
+    articles: usize,
+    params: IndexParams,
+}
+
+impl Index {
+    pub fn new(params: IndexParams) -> Index {
+        Index { params, ..Default::default() }
+    }
+
+    /// Add a stored article. Articles must be added in arrival order.
+    pub fn insert(&mut self, article: ArticleKey, keys: &Keys) {
+        let a = article as u32;
+        for &k in &keys.anchors {
+            self.anchors.insert(k, a, self.params.max_df, false);
+        }
+        for &k in &keys.bands {
+            self.bands.insert(k, a, self.params.max_bucket, true);
+        }
+        self.articles += 1;
+    }
+
+    /// Articles indexed.
+    pub fn len(&self) -> usize {
+        self.articles
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles == 0
+    }
+
+    /// Approximate heap memory held, in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        self.anchors.bytes() + self.bands.bytes()
+    }
+
+    /// The stored articles sharing an LSH band or at least `min_shared` anchors with `keys`, best first.
+    pub fn candidates(&self, keys: &Keys) -> (Vec<Candidate>, SearchStats) {
+        let p = self.params;
+        let mut found: HashMap<u32, (usize, usize)> = HashMap::new();
+        let mut stats = SearchStats { anchors: keys.anchors.len(), common_anchors_skipped: 0 };
+        for &k in &keys.anchors {
+            match self.anchors.get(k) {
+                None => stats.common_anchors_skipped += 1,
+                Some(list) => {
+                    for &a in list {
+                        found.entry(a).or_default().0 += 1;
+                    }
+                }
+            }
+        }
+        for &k in &keys.bands {
+            for &a in self.bands.get(k).unwrap_or(&[]) {
+                found.entry(a).or_default().1 += 1;
+            }
+        }
+        let mut out: Vec<Candidate> = found
+            .into_iter()
+            .filter(|(_, (shared, bands))| *bands > 0 || *shared >= p.min_shared)
+            .map(|(a, (shared, bands))| Candidate { article: a as ArticleKey, shared, bands })
+            .collect();
+        out.sort_by(|x, y| {
+            (y.bands > 0).cmp(&(x.bands > 0)).then(y.shared.cmp(&x.shared)).then(y.article.cmp(&x.article))
+        });
+        out.truncate(p.max_candidates);
+        (out, stats)
+    }
+}
+
+/// Keys are already well-mixed hashes: use them as they are.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // hashbrown takes its control bits from the top: spread the 32-bit key over all 64.
+        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = n as u64;
     }
 }
 
@@ -101,15 +215,43 @@ impl AnchorIndex for MemoryIndex {
 mod tests {
     use super::*;
 
+    fn keys(anchors: &[u64]) -> Keys {
+        Keys { anchors: anchors.to_vec(), bands: Vec::new() }
+    }
+
     #[test]
     fn counts_shared_anchors_and_skips_common_ones() {
-        let mut idx = MemoryIndex::default();
-        idx.insert(1, &[10, 11, 12, 13, 99]);
-        idx.insert(2, &[10, 50, 99]);
-        idx.insert(3, &[99]);
-        let params = IndexParams { max_df: 2, min_shared: 2, max_candidates: 10 };
-        let (c, stats) = candidates(&idx, &[10, 11, 12, 99], params).unwrap();
-        assert_eq!(c, vec![Candidate { article: 1, shared: 3 }]);
+        let mut idx = Index::new(IndexParams { max_df: 2, min_shared: 2, max_candidates: 10, max_bucket: 4 });
+        idx.insert(1, &keys(&[10, 11, 12, 13, 99]));
+        idx.insert(2, &keys(&[10, 50, 99]));
+        idx.insert(3, &keys(&[99]));
+        let (c, stats) = idx.candidates(&keys(&[10, 11, 12, 99]));
+        assert_eq!(c, vec![Candidate { article: 1, shared: 3, bands: 0 }]);
         assert_eq!(stats.common_anchors_skipped, 1);
+    }
+
+    #[test]
+    fn a_shared_band_makes_a_candidate_and_ranks_first() {
+        let mut idx = Index::new(IndexParams { max_df: 10, min_shared: 2, max_candidates: 10, max_bucket: 2 });
+        idx.insert(1, &Keys { anchors: vec![1, 2, 3], bands: vec![] });
+        idx.insert(2, &Keys { anchors: vec![], bands: vec![77] });
+        let (c, _) = idx.candidates(&Keys { anchors: vec![1, 2, 3], bands: vec![77] });
+        assert_eq!(c.iter().map(|c| c.article).collect::<Vec<_>>(), vec![2, 1]);
+        // A full bucket keeps its latest members.
+        idx.insert(3, &Keys { anchors: vec![], bands: vec![77] });
+        idx.insert(4, &Keys { anchors: vec![], bands: vec![77] });
+        let (c, _) = idx.candidates(&Keys { anchors: vec![], bands: vec![77] });
+        assert_eq!(c.iter().map(|c| c.article).collect::<Vec<_>>(), vec![4, 3]);
+    }
+
+    #[test]
+    fn memory_grows_with_articles() {
+        let mut idx = Index::new(IndexParams::default());
+        let before = idx.memory_bytes();
+        for a in 0..1000u64 {
+            idx.insert(a as i64, &keys(&(0..50).map(|i| a * 1000 + i).collect::<Vec<_>>()));
+        }
+        assert_eq!(idx.len(), 1000);
+        assert!(idx.memory_bytes() > before + 1000 * 50 * 4);
     }
 }

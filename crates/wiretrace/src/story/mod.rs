@@ -136,6 +136,137 @@ impl Profile {
     }
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the form every stored date has).
+pub fn day_number(date: &str) -> Option<i32> {
+    let d = chrono::NaiveDate::parse_from_str(date.get(..10)?, "%Y-%m-%d").ok()?;
+    Some((d - chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
+/// A story as the clusterer sees it: its profile, size, dates and latest arrival.
+#[derive(Debug, Clone)]
+pub struct StoryEntry {
+    pub members: i64,
+    pub profile: Profile,
+    pub first_day: Option<i32>,
+    pub last_day: Option<i32>,
+    pub last_seq: i64,
+}
+
+/// Every story's entry, and postings from profile terms to stories, held in memory so that
+/// finding the stories an article may join costs a few posting lists, not a scan of all stories.
+/// The store's `stories` table stays the record; this is rebuilt from it.
+#[derive(Debug, Default)]
+pub struct StoryIndex {
+    stories: HashMap<i64, StoryEntry>,
+    postings: HashMap<u64, Vec<u32>>,
+    /// The latest article arrival whose story state has been read in.
+    pub upto: i64,
+}
+
+/// Terms held by more stories than this stop being followed: they no longer tell stories apart.
+const MAX_STORIES_PER_TERM: usize = 20_000;
+/// Stories whose exact similarity is computed, the most promising first.
+const STORIES_COMPARED: usize = 32;
+
+impl StoryIndex {
+    /// Record a story's state (new, or changed by an article joining).
+    pub fn put(&mut self, id: i64, entry: StoryEntry) {
+        let known = self.stories.get(&id).map(|e| &e.profile);
+        for (t, _) in &entry.profile.0 {
+            if known.is_some_and(|p| p.0.binary_search_by_key(t, |x| x.0).is_ok()) {
+                continue;
+            }
+            let list = self.postings.entry(*t).or_default();
+            if list.len() < MAX_STORIES_PER_TERM {
+                list.push(id as u32);
+            }
+        }
+        self.upto = self.upto.max(entry.last_seq);
+        self.stories.insert(id, entry);
+    }
+
+    /// Forget a story (merged into another).
+    pub fn remove(&mut self, id: i64) {
+        self.stories.remove(&id);
+    }
+
+    pub fn get(&self, id: i64) -> Option<&StoryEntry> {
+        self.stories.get(&id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.stories.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stories.is_empty()
+    }
+
+    /// The closest story to `profile` with a similarity of at least `min`: among stories within
+    /// `window` days of `day` for a dated article, or touched after arrival `recent_after` for
+    /// an undated one.
+    pub fn nearest(&self, profile: &Profile, day: Option<i32>, window: i32, recent_after: i64, min: f32) -> Option<(f32, i64)> {
+        let eligible = |e: &StoryEntry| match day {
+            Some(d) => matches!((e.first_day, e.last_day), (Some(f), Some(l)) if f <= d + window && l >= d - window),
+            None => e.last_seq > recent_after,
+        };
+        let mut bound: HashMap<u32, f32> = HashMap::new();
+        for (t, w) in &profile.0 {
+            for &s in self.postings.get(t).map(Vec::as_slice).unwrap_or(&[]) {
+                *bound.entry(s).or_default() += w;
+            }
+        }
+        let mut ranked: Vec<(f32, i64)> = bound
+            .into_iter()
+            .filter(|(_, b)| *b >= min)
+            .map(|(s, b)| (b, s as i64))
+            .filter(|(_, s)| self.stories.get(s).is_some_and(eligible))
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked
+            .into_iter()
+            .take(STORIES_COMPARED)
+            .map(|(_, s)| (self.stories[&s].profile.cosine(profile), s))
+            .filter(|(sim, _)| *sim >= min)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+    }
+}
+
+/// Document frequencies of terms, for TF-IDF weights: read from the store once, counted in
+/// memory, and written back with each batch.
+#[derive(Debug, Default)]
+pub struct TermStats {
+    df: HashMap<u64, u32>,
+    /// Counts not yet written to the store.
+    pending: HashMap<u64, u32>,
+    /// Documents counted.
+    pub docs: u64,
+}
+
+impl TermStats {
+    pub fn new(df: HashMap<u64, u32>, docs: u64) -> TermStats {
+        TermStats { df, pending: HashMap::new(), docs }
+    }
+
+    pub fn df(&self, term: u64) -> u64 {
+        self.df.get(&term).copied().unwrap_or(0) as u64
+    }
+
+    /// Count one more document holding each of `terms`.
+    pub fn add_document(&mut self, terms: impl Iterator<Item = u64>) {
+        for t in terms {
+            *self.df.entry(t).or_default() += 1;
+            *self.pending.entry(t).or_default() += 1;
+        }
+        self.docs += 1;
+    }
+
+    /// The counts added since the last call.
+    pub fn take_pending(&mut self) -> HashMap<u64, u32> {
+        std::mem::take(&mut self.pending)
+    }
+}
+
 /// A story as shown to users.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Story {
@@ -183,6 +314,29 @@ mod tests {
         assert!(a.cosine(&b) > 0.35, "{}", a.cosine(&b));
         assert!(a.cosine(&c) < 0.05);
         assert!((a.cosine(&a) - 1.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn the_index_finds_the_nearest_story_in_its_window_only() {
+        let a = prof("Pentagon says Taliban keep al-Qaeda ties", "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.");
+        let b = prof("Taliban still tied to al-Qaeda: Pentagon", "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.");
+        let c = prof("Stocks rally in Tokyo", "Exporters led gains as the yen weakened against the dollar on Tuesday.");
+        let mut idx = StoryIndex::default();
+        let day = day_number("2020-07-01");
+        idx.put(1, StoryEntry { members: 1, profile: a, first_day: day, last_day: day, last_seq: 1 });
+        idx.put(2, StoryEntry { members: 1, profile: c, first_day: day, last_day: day, last_seq: 2 });
+        assert_eq!(idx.nearest(&b, day, 3, 0, 0.35).map(|x| x.1), Some(1));
+        assert_eq!(idx.nearest(&b, day.map(|d| d + 10), 3, 0, 0.35), None, "out of the window");
+        assert_eq!(idx.nearest(&b, None, 3, 1, 0.35), None, "undated: only stories touched recently");
+        idx.remove(1);
+        assert_eq!(idx.nearest(&b, day, 3, 0, 0.35), None);
+    }
+
+    #[test]
+    fn day_numbers() {
+        assert_eq!(day_number("1970-01-02"), Some(1));
+        assert_eq!(day_number("2020-07-01T10:00:00Z"), day_number("2020-07-01"));
+        assert_eq!(day_number("July 1"), None);
     }
 
     #[test]
