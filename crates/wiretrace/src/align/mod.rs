@@ -26,11 +26,24 @@ pub struct AlignParams {
     pub snap: usize,
     /// Seeds occurring more often than this in the other text are ignored.
     pub max_seed_repeats: usize,
+    /// A passage scoring below `template_score` whose differing words are at least this share
+    /// numbers is taken as one template filled twice, and dropped.
+    pub template_score: f64,
+    pub template_numbers: f64,
 }
 
 impl Default for AlignParams {
     fn default() -> Self {
-        AlignParams { seed: 4, max_gap: 40, min_words: 10, extend: 24, snap: 4, max_seed_repeats: 16 }
+        AlignParams {
+            seed: 4,
+            max_gap: 40,
+            min_words: 10,
+            extend: 24,
+            snap: 4,
+            max_seed_repeats: 16,
+            template_score: 0.9,
+            template_numbers: 0.5,
+        }
     }
 }
 
@@ -99,6 +112,11 @@ impl AlignedText {
         let (start, bs) = self.char_start(r.start);
         let (end, be) = self.char_end(r.end - 1);
         Span { start, end, text: self.text[bs..be].to_string() }
+    }
+
+    fn is_number(&self, t: usize) -> bool {
+        let tok = &self.tokens[t];
+        self.text[tok.byte_start..tok.byte_end].bytes().all(|b| b.is_ascii_digit())
     }
 
     fn paragraph_break_after(&self, t: usize) -> bool {
@@ -198,14 +216,31 @@ fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment 
     let mut passages = Vec::new();
     for (ra, rb) in regions {
         let (ha, hb) = (a.hashes(ra.clone()), b.hashes(rb.clone()));
-        let matched: usize = similar::capture_diff_slices(similar::Algorithm::Myers, &ha, &hb)
-            .iter()
-            .filter_map(|op| match op {
-                similar::DiffOp::Equal { len, .. } => Some(*len),
-                _ => None,
-            })
-            .sum();
+        let diff = similar::capture_diff_slices(similar::Algorithm::Myers, &ha, &hb);
+        let mut matched = 0;
+        let (mut unmatched, mut numeric) = (0usize, 0usize);
+        for op in &diff {
+            let (_, old, new) = op.as_tag_tuple();
+            if let similar::DiffOp::Equal { len, .. } = op {
+                matched += len;
+                continue;
+            }
+            for t in old.map(|i| ra.start + i) {
+                unmatched += 1;
+                numeric += a.is_number(t) as usize;
+            }
+            for t in new.map(|j| rb.start + j) {
+                unmatched += 1;
+                numeric += b.is_number(t) as usize;
+            }
+        }
         if matched < p.min_words {
+            continue;
+        }
+        let score = 2.0 * matched as f64 / (ra.len() + rb.len()) as f64;
+        // Two fillings of one template (weekly tables, crop forecasts: the same words around
+        // different figures) are not a copy of each other.
+        if score < p.template_score && numeric as f64 >= p.template_numbers * unmatched as f64 {
             continue;
         }
         let sa = a.span(ra.clone());
@@ -217,7 +252,7 @@ fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment 
             b_end: sb.end,
             a_text: sa.text,
             b_text: sb.text,
-            score: round3(2.0 * matched as f64 / (ra.len() + rb.len()) as f64),
+            score: round3(score),
             matched_words: matched,
             a_tokens: ra,
             b_tokens: rb,
@@ -422,6 +457,17 @@ fn coverage(t: &AlignedText, covered: impl Iterator<Item = Range<usize>>) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_template_filled_with_other_figures_is_not_a_copy() {
+        let a = "Named-A 788.0 869.7 50.7 48.4 Unnamed-B 76.0 94.0 nil nil E.O.A-C 2.7 6.1 nil nil O.O.P-D nil nil nil nil Gr Total 866.7 969.8 50.7 48.4 prev wk";
+        let b = "Named-A 576.6 620.6 164.7 164.7 Unnamed-B 29.6 16.0 nil nil E.O.A.-C 0.9 0.9 nil nil O.O.P.-D nil nil nil nil Gr Total 607.1 637.5 164.7 164.7 prev wk";
+        assert!(align_texts(a, b, AlignParams::default()).passages.is_empty());
+        // An updated figure in copied text is still a copy.
+        let c = "Twelve people were killed and 40 injured when the bridge over the river collapsed on Monday, police said.";
+        let d = "Twelve people were killed and 43 injured when the bridge over the river collapsed on Monday, police said.";
+        assert_eq!(align_texts(c, d, AlignParams::default()).passages.len(), 1);
+    }
 
     const WIRE: &str = "Al-Qaeda's regional affiliate in Afghanistan maintains close ties to the Taliban and has an \"enduring interest\" in attacking US and foreign troops, the Pentagon said Wednesday (July 1).\n\nUnder a peace deal the Taliban signed with the United States in February, the insurgents agreed to stop al-Qaeda from using Afghanistan as a safe haven to plot attacks.";
     const EDIT: &str = "Local officials were not available for comment on Thursday.\n\nAl Qaeda’s regional affiliate in Afghanistan maintains close ties to the Taliban and has an “enduring interest” in attacking US and foreign troops, the Pentagon said on Wednesday.\n\nUnder a deal the Taliban signed with the United States in February, the insurgents agreed to stop Al Qaeda from using Afghanistan as a safe haven to plot attacks.";
