@@ -31,7 +31,7 @@ from reuse_eval import build, prf  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, "bench", ".venv")
-PEERS = ["rensa==0.5.0", "datasketch==2.0.0", "datatrove[processing]==0.10.1"]
+PEERS = ["rensa==0.5.0", "datasketch==2.0.0", "datatrove[processing]==0.10.1", "orjson", "spacy"]
 
 ONLINE_MINHASH = r'''
 import json, re, sys
