@@ -503,18 +503,21 @@ impl Engine {
                 w.merge_copy_groups(g, &all)?;
             }
             let profile = state.profile.merged(state.members as f32, &prof, 1.0, sp.profile_terms);
-            w.update_story(target, state.members + 1, &profile, seq)?;
+            w.update_story(target, state.members + 1, &profile, seq, article.published.as_deref())?;
+            let mut days: Vec<i32> = day.into_iter().collect();
+            for s in merged.iter().chain([&target]) {
+                if let Some(e) = story_index.get(*s) {
+                    days.extend(e.first_day.into_iter().chain(e.last_day));
+                }
+            }
             for &m in &merged {
                 story_index.remove(m);
             }
-            let known = story_index.get(target);
-            let min_day = |a: Option<i32>, b: Option<i32>| a.into_iter().chain(b).min();
-            let max_day = |a: Option<i32>, b: Option<i32>| a.into_iter().chain(b).max();
             let entry = StoryEntry {
                 members: state.members + 1,
                 profile,
-                first_day: min_day(known.and_then(|e| e.first_day), day),
-                last_day: max_day(known.and_then(|e| e.last_day), day),
+                first_day: days.iter().copied().min(),
+                last_day: days.iter().copied().max(),
                 last_seq: seq,
             };
             story_index.put(target, entry);

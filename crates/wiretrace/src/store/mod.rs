@@ -539,6 +539,14 @@ impl Writer<'_> {
     pub fn merge_stories(&self, into: i64, from: &[i64]) -> Result<()> {
         for &s in from {
             if s != into {
+                self.0
+                    .prepare_cached(
+                        "UPDATE stories SET
+                            first_seen = (SELECT min(first_seen) FROM stories WHERE id IN (?1, ?2)),
+                            last_seen = (SELECT max(last_seen) FROM stories WHERE id IN (?1, ?2))
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![into, s])?;
                 self.0.prepare_cached("UPDATE articles SET story = ?1 WHERE story = ?2")?.execute(params![into, s])?;
                 self.0.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([s])?;
             }
@@ -546,16 +554,18 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Record a story's state after articles joined it; its dates follow from its articles.
-    pub fn update_story(&self, id: i64, members: i64, profile: &Profile, seq: i64) -> Result<()> {
+    /// Record a story's state after an article (published on `published`, if known) joined it.
+    /// Dates widen in place: recomputing them from the story's articles made every arrival cost
+    /// as much as the story is long (measured on 100,000 articles).
+    pub fn update_story(&self, id: i64, members: i64, profile: &Profile, seq: i64, published: Option<&str>) -> Result<()> {
         self.0
             .prepare_cached(
                 "UPDATE stories SET members = ?2, profile = ?3, last_seq = ?4,
-                    first_seen = (SELECT min(published) FROM articles WHERE story = ?1),
-                    last_seen = (SELECT max(published) FROM articles WHERE story = ?1)
+                    first_seen = CASE WHEN ?5 IS NOT NULL AND (first_seen IS NULL OR ?5 < first_seen) THEN ?5 ELSE first_seen END,
+                    last_seen = CASE WHEN ?5 IS NOT NULL AND (last_seen IS NULL OR ?5 > last_seen) THEN ?5 ELSE last_seen END
                  WHERE id = ?1",
             )?
-            .execute(params![id, members, profile.to_bytes(), seq])?;
+            .execute(params![id, members, profile.to_bytes(), seq, published])?;
         Ok(())
     }
 
