@@ -358,49 +358,62 @@ impl Reader<'_> {
     }
 
     /// Every passage, in storage order, with both articles' ids.
-    pub fn each_passage(&self, mut f: impl FnMut(ExportedPassage) -> Result<()>) -> Result<()> {
-        let mut st = self.0.prepare(
+    pub fn each_passage(&self, f: impl FnMut(ExportedPassage) -> Result<()>) -> Result<()> {
+        self.each_row(
             "SELECT x.id, y.id, p.a_start, p.a_end, p.b_start, p.b_end, p.score, p.matched_words
              FROM passages p JOIN articles x ON x.seq = p.a JOIN articles y ON y.seq = p.b ORDER BY p.id",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            f(ExportedPassage {
-                a: r.get(0)?,
-                b: r.get(1)?,
-                a_start: r.get(2)?,
-                a_end: r.get(3)?,
-                b_start: r.get(4)?,
-                b_end: r.get(5)?,
-                score: r.get(6)?,
-                matched_words: r.get(7)?,
-            })?;
-        }
-        Ok(())
+            |r| {
+                Ok(ExportedPassage {
+                    a: r.get(0)?,
+                    b: r.get(1)?,
+                    a_start: r.get(2)?,
+                    a_end: r.get(3)?,
+                    b_start: r.get(4)?,
+                    b_end: r.get(5)?,
+                    score: r.get(6)?,
+                    matched_words: r.get(7)?,
+                })
+            },
+            f,
+        )
     }
 
     /// Every article in arrival order, with its cleaned body.
-    pub fn each_article(&self, mut f: impl FnMut(ExportedArticle) -> Result<()>) -> Result<()> {
-        let mut st = self.0.prepare(
+    pub fn each_article(&self, f: impl FnMut(ExportedArticle) -> Result<()>) -> Result<()> {
+        self.each_row(
             "SELECT id, title, source, url, published, dateline, credits, words, copy_group, story, body
              FROM articles ORDER BY seq",
-        )?;
+            |r| {
+                let credits: String = r.get(6)?;
+                Ok(ExportedArticle {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    source: r.get(2)?,
+                    url: r.get(3)?,
+                    published: r.get(4)?,
+                    dateline: r.get(5)?,
+                    credits: serde_json::from_str(&credits).unwrap_or_default(),
+                    words: r.get(7)?,
+                    copy_group: r.get(8)?,
+                    story: r.get(9)?,
+                    body: r.get(10)?,
+                })
+            },
+            f,
+        )
+    }
+
+    /// Stream the rows of `sql` through `map` to `f`, without holding them all.
+    fn each_row<T>(
+        &self,
+        sql: &str,
+        map: impl Fn(&rusqlite::Row) -> rusqlite::Result<T>,
+        mut f: impl FnMut(T) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self.0.prepare(sql)?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            let credits: String = r.get(6)?;
-            f(ExportedArticle {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                source: r.get(2)?,
-                url: r.get(3)?,
-                published: r.get(4)?,
-                dateline: r.get(5)?,
-                credits: serde_json::from_str(&credits).unwrap_or_default(),
-                words: r.get(7)?,
-                copy_group: r.get(8)?,
-                story: r.get(9)?,
-                body: r.get(10)?,
-            })?;
+            f(map(r)?)?;
         }
         Ok(())
     }
