@@ -199,15 +199,12 @@ def evaluate_generated(exe, gen_dir, work):
 
 
 def compare(exe, a_text, b_text, work):
-    pa, pb = os.path.join(work, "a.txt"), os.path.join(work, "b.txt")
+    pa, pb = os.path.join(work, "a.json"), os.path.join(work, "b.json")
     with open(pa, "w") as f:
         json.dump({"id": "a", "text": a_text}, f)
     with open(pb, "w") as f:
         json.dump({"id": "b", "text": b_text}, f)
-    os.replace(pa, pa[:-4] + ".json")
-    os.replace(pb, pb[:-4] + ".json")
-    r = subprocess.run([exe, "compare", "--format", "json", pa[:-4] + ".json", pb[:-4] + ".json"],
-                       capture_output=True, text=True)
+    r = subprocess.run([exe, "compare", "--format", "json", pa, pb], capture_output=True, text=True)
     if r.returncode != 0:
         return None
     return json.loads(r.stdout)

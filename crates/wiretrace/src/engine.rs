@@ -366,23 +366,17 @@ impl Engine {
         ingested?;
         closed?;
         let t = Instant::now();
-        let mut stories = Vec::new();
-        if options.stories {
-            let read = self.store.read();
-            let mut story_ids = BTreeSet::new();
-            for seq in seqs {
-                story_ids.insert(read.article(seq)?.story);
-            }
-            stories = story_ids.into_iter().map(|id| self.story(id)).collect::<Result<Vec<_>, _>>()?;
-            summary.stories = stories.len();
-        } else {
-            let read = self.store.read();
-            let mut story_ids = BTreeSet::new();
-            for seq in seqs {
-                story_ids.insert(read.article(seq)?.story);
-            }
-            summary.stories = story_ids.len();
+        let read = self.store.read();
+        let mut story_ids = BTreeSet::new();
+        for seq in seqs {
+            story_ids.insert(read.article(seq)?.story);
         }
+        summary.stories = story_ids.len();
+        let stories = if options.stories {
+            story_ids.into_iter().map(|id| self.story(id)).collect::<Result<Vec<_>, _>>()?
+        } else {
+            Vec::new()
+        };
         summary.stage_seconds.report = t.elapsed().as_secs_f64();
         if let Some(index) = &self.memory.index {
             summary.indexed_articles = index.len();
