@@ -39,9 +39,14 @@ pub fn clean(page: &str) -> Article {
     let mut published: Option<(NaiveDate, String)> = None;
     let mut credits: Vec<String> = Vec::new();
 
-    article.title = Some(blocks[0].text.clone());
-    article.fields_from.insert("title".into(), "first line".into());
-    class[0] = Class::Removed(Reason::Headline);
+    // A page opening with a full sentence (a long one, unless it is the only line) has no
+    // headline: that line is the article's first paragraph.
+    let min_sentence_words = if blocks.len() == 1 { 1 } else { 12 };
+    if !reads_as_sentence(&blocks[0].text, min_sentence_words) {
+        article.title = Some(blocks[0].text.clone());
+        article.fields_from.insert("title".into(), "first line".into());
+        class[0] = Class::Removed(Reason::Headline);
+    }
     seen.insert(&blocks[0].key, 0);
     let repeats = {
         let mut n: HashMap<&str, usize> = HashMap::new();
@@ -237,6 +242,12 @@ fn headline_like(line: &str) -> bool {
     word_count(line) <= 10 && !line.ends_with(['.', ':', ',', ';', '"', '\u{201D}'])
 }
 
+/// A long line closed like a sentence: the opening of a body, not a headline.
+fn reads_as_sentence(line: &str, min_words: usize) -> bool {
+    let end = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']);
+    word_count(line) >= min_words && end.ends_with(['.', '!', '?'])
+}
+
 /// Comments are the blocks of the comment section; where the page separates comments with more
 /// blank lines than it separates their paragraphs, paragraphs of one comment are joined.
 fn group_comments(blocks: &[Block], idx: &[usize]) -> Vec<String> {
@@ -340,5 +351,11 @@ mod tests {
         let a = clean("Only a headline\n");
         assert_eq!(a.title.as_deref(), Some("Only a headline"));
         assert!(a.body.is_empty());
+        let a = clean("The parliament election is over.\n");
+        assert_eq!(a.title, None, "a single sentence is the body");
+        assert_eq!(a.body, ["The parliament election is over."]);
+        let a = clean("Tara Reid has entered a rehab program, the American Pie star's rep confirmed on Friday.\n\nShe checked in on Tuesday.\n");
+        assert_eq!(a.title, None, "a page opening with a full sentence has no headline");
+        assert_eq!(a.body.len(), 2);
     }
 }
