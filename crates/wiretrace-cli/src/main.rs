@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use wiretrace::engine::{compare, read_articles, read_one, Progress, TraceOptions};
+use wiretrace::engine::{compare, read_articles, read_one, story_similarity, Progress, TraceOptions};
+use wiretrace::story::Similarity;
 use wiretrace::{Config, Engine};
 
 #[derive(Parser)]
@@ -53,6 +54,62 @@ enum Command {
         #[arg(long)]
         summary_only: bool,
         #[command(flatten)]
+        story: StoryArgs,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List stored stories, latest first: headline, article count, sources, first and last seen.
+    Stories {
+        /// The store to read.
+        #[arg(long, env = "WIRETRACE_DB", default_value = "wiretrace.db")]
+        db: PathBuf,
+        /// Stories listed.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Stories skipped first (for paging).
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+        /// Only stories with at least this many articles.
+        #[arg(long, default_value_t = 1)]
+        min_articles: i64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one story: its timeline, what each article copied and from whom, what each added,
+    /// every shared passage with the article that published it first, and why each article joined.
+    Story {
+        /// The story's number (as `stories` lists it).
+        #[arg(required_unless_present = "article")]
+        id: Option<i64>,
+        /// Show the story holding this stored article instead.
+        #[arg(long, conflicts_with = "id")]
+        article: Option<String>,
+        /// The store to read.
+        #[arg(long, env = "WIRETRACE_DB", default_value = "wiretrace.db")]
+        db: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// How close two articles are as parts of one story: term and actor similarity, days apart,
+    /// and the combined score the clusterer compares with its threshold.
+    Similarity {
+        /// A file holding one article.
+        #[arg(required_unless_present = "pairs")]
+        a: Option<PathBuf>,
+        /// Another file holding one article.
+        #[arg(required_unless_present = "pairs")]
+        b: Option<PathBuf>,
+        /// Score many pairs: a JSON Lines file of {"a": PATH, "b": PATH}; prints one line each.
+        #[arg(long, conflicts_with_all = ["a", "b"])]
+        pairs: Option<PathBuf>,
+        /// Weight terms by the document frequencies of this store (without one, by counts alone).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        #[command(flatten)]
+        story: StoryArgs,
+        #[command(flatten)]
         common: Common,
     },
     /// Write stored records, one JSON object per line (or one JSON array): every passage with
@@ -68,6 +125,49 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
     },
+}
+
+/// Story clustering settings (defaults tuned on ECB+; see docs/benchmarks.md).
+#[derive(Args, Clone, Copy)]
+struct StoryArgs {
+    /// Score an article needs with a story to join it (0-1).
+    #[arg(long)]
+    story_threshold: Option<f32>,
+    /// Share of the score given by shared actors rather than shared terms (0-1).
+    #[arg(long)]
+    actor_weight: Option<f32>,
+    /// Score an article needs with two stories to merge them (0-1).
+    #[arg(long)]
+    merge_threshold: Option<f32>,
+    /// Scale of the time decay, in days.
+    #[arg(long)]
+    time_scale_days: Option<f32>,
+    /// Dated articles further than this many days from a story never join it by similarity.
+    #[arg(long)]
+    window_days: Option<i64>,
+}
+
+impl StoryArgs {
+    fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
+        let p = &mut config.story;
+        for (name, v) in [("story-threshold", self.story_threshold), ("actor-weight", self.actor_weight), ("merge-threshold", self.merge_threshold)] {
+            if v.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+                anyhow::bail!("--{name} must be between 0 and 1");
+            }
+        }
+        if self.time_scale_days.is_some_and(|v| v <= 0.0) {
+            anyhow::bail!("--time-scale-days must be above 0");
+        }
+        if self.window_days.is_some_and(|v| v < 0) {
+            anyhow::bail!("--window-days must be 0 or more");
+        }
+        p.min_score = self.story_threshold.unwrap_or(p.min_score);
+        p.actor_weight = self.actor_weight.unwrap_or(p.actor_weight);
+        p.merge_score = self.merge_threshold.unwrap_or(p.merge_score);
+        p.time_scale_days = self.time_scale_days.unwrap_or(p.time_scale_days);
+        p.window_days = self.window_days.unwrap_or(p.window_days);
+        Ok(())
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,8 +249,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Trace { paths, db, quiet, summary_only, common } => {
-            let mut engine = Engine::open(&db, common.config()).with_context(|| format!("opening {}", db.display()))?;
+        Command::Trace { paths, db, quiet, summary_only, story, common } => {
+            let mut config = common.config();
+            story.apply(&mut config)?;
+            let mut engine = Engine::open(&db, config).with_context(|| format!("opening {}", db.display()))?;
             let mut progress = ProgressLine::new(quiet);
             let options = TraceOptions { stories: !summary_only };
             let report = engine.trace_with(&paths, options, &mut |p| progress.show(p))?;
@@ -172,6 +274,72 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(if s.skipped > 0 { ExitCode::from(SOME_SKIPPED) } else { ExitCode::SUCCESS })
         }
+        Command::Stories { db, limit, offset, min_articles, format } => {
+            let engine = open_existing(&db)?;
+            let stories = engine.stories(min_articles, limit.max(0), offset.max(0))?;
+            match format {
+                Format::Json => output::json(&stories)?,
+                Format::Text => output::story_list_text(&stories),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Story { id, article, db, format } => {
+            let engine = open_existing(&db)?;
+            let id = match (id, article) {
+                (Some(id), _) => id,
+                (None, Some(a)) => engine.story_of(&a)?.with_context(|| format!("no stored article {a:?} in {}", db.display()))?,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            if engine.store().read().story_dates(id).is_err() {
+                anyhow::bail!("no story {id} in {} (see `wiretrace stories`)", db.display());
+            }
+            let story = engine.story(id)?;
+            match format {
+                Format::Json => output::json(&story)?,
+                Format::Text => output::story_text(&story),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Similarity { a, b, pairs, db, story, common } => {
+            let mut config = common.config();
+            story.apply(&mut config)?;
+            let terms = match &db {
+                Some(db) => Some(open_existing(db)?.term_stats()?),
+                None => None,
+            };
+            let score = |a: &std::path::Path, b: &std::path::Path| -> anyhow::Result<Similarity> {
+                Ok(story_similarity(&read_one(a, &config)?, &read_one(b, &config)?, terms.as_ref(), &config.story))
+            };
+            match (a, b, pairs) {
+                (Some(a), Some(b), None) => {
+                    let sim = score(&a, &b)?;
+                    let verdict = SimilarityVerdict { similarity: sim, same_story: sim.clears(config.story.min_score) };
+                    match common.format {
+                        Format::Json => output::json(&verdict)?,
+                        Format::Text => println!(
+                            "score {:.3} (terms {:.3}, actors {:.3}{}): {}",
+                            sim.score,
+                            sim.terms,
+                            sim.actors,
+                            sim.days_apart.map(|d| format!(", {d} days apart")).unwrap_or_default(),
+                            if verdict.same_story { "one story" } else { "different stories" }
+                        ),
+                    }
+                }
+                (None, None, Some(list)) => {
+                    let text = std::fs::read_to_string(&list).with_context(|| format!("reading {}", list.display()))?;
+                    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                        let pair: PairLine = serde_json::from_str(line)
+                            .with_context(|| format!("{}:{}: expected {{\"a\": PATH, \"b\": PATH}}", list.display(), n + 1))?;
+                        let sim = score(&pair.a, &pair.b).with_context(|| format!("{}:{}", list.display(), n + 1))?;
+                        let verdict = SimilarityVerdict { similarity: sim, same_story: sim.clears(config.story.min_score) };
+                        println!("{}", serde_json::to_string(&verdict)?);
+                    }
+                }
+                _ => anyhow::bail!("give two article files, or --pairs FILE"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export { table, db, format } => {
             if !db.exists() {
                 anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
@@ -187,6 +355,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Open a store that must already exist (reading commands never create one).
+fn open_existing(db: &std::path::Path) -> anyhow::Result<Engine> {
+    if !db.exists() {
+        anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
+    }
+    Engine::open(db, Config::default()).with_context(|| format!("opening {}", db.display()))
+}
+
+#[derive(serde::Deserialize)]
+struct PairLine {
+    a: PathBuf,
+    b: PathBuf,
+}
+
+#[derive(serde::Serialize)]
+struct SimilarityVerdict {
+    #[serde(flatten)]
+    similarity: Similarity,
+    /// Whether the score clears the story threshold.
+    same_story: bool,
 }
 
 /// Progress on stderr: a line redrawn in place on a terminal, an occasional line otherwise.

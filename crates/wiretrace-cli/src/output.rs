@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
-use wiretrace::story::Story;
+use wiretrace::story::{Story, StorySummary};
 use wiretrace::{Alignment, Article};
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
@@ -143,5 +143,52 @@ pub fn stories_text(stories: &[Story]) {
             );
         }
         println!();
+    }
+}
+
+pub fn story_list_text(stories: &[StorySummary]) {
+    if stories.is_empty() {
+        println!("no stories");
+        return;
+    }
+    println!("{:>7} {:>8}  {:<10}  {:<10}  {:<30}  headline", "story", "articles", "first seen", "last seen", "sources");
+    for s in stories {
+        println!(
+            "{:>7} {:>8}  {:<10}  {:<10}  {:<30}  {}",
+            s.id,
+            s.articles,
+            or_dash(s.first_seen.as_deref()),
+            or_dash(s.last_seen.as_deref()),
+            head(&if s.sources.is_empty() { "-".to_string() } else { s.sources.join(", ") }, 30),
+            head(or_dash(s.title.as_deref()), 70)
+        );
+    }
+}
+
+pub fn story_text(s: &Story) {
+    stories_text(std::slice::from_ref(s));
+    println!("Timeline and provenance:");
+    for a in &s.articles {
+        let from: Vec<String> = a.copied_from.iter().map(|c| format!("{} ({} words)", c.id, c.words)).collect();
+        println!(
+            "  {} {} ({}): copied {:.0}% from earlier{}; first to carry {:.0}%",
+            or_dash(a.published.as_deref()),
+            a.id,
+            or_dash(a.source.as_deref()),
+            a.copied_from_earlier_fraction * 100.0,
+            if from.is_empty() { String::new() } else { format!(" [{}]", from.join(", ")) },
+            a.first_published_fraction * 100.0
+        );
+        for st in &a.added {
+            println!("      + {}", clip(&st.text, 160));
+        }
+    }
+    println!("\nShared passages ({}):", s.passages.len());
+    for p in &s.passages {
+        println!("  {} → {} ({} words, first published by {}): {}", p.a, p.b, p.matched_words, p.first_published, clip(&p.text, 120));
+    }
+    println!("\nWhy each article is here:");
+    for e in &s.events {
+        println!("  {} {}: {}", e.article, e.kind, e.detail);
     }
 }

@@ -258,3 +258,142 @@ fn trace_summary_only_reports_the_index_and_stage_times() {
     assert!(v["summary"]["index_bytes_per_article"].as_f64().unwrap() > 0.0);
     assert!(v["summary"]["stage_seconds"]["align"].is_number());
 }
+
+/// Short articles about two events: three on one, two on another.
+fn two_events(dir: &Path) {
+    let texts = [
+        ("a1", "Tara Reid checks into rehab", "Actress Tara Reid checked herself into Promises Treatment Center in Malibu, her publicist Jack Ketsoyan told People magazine on Tuesday."),
+        ("b1", "Magnitude 6.1 earthquake hits Peru", "A magnitude 6.1 earthquake struck southern Peru near Arequipa on Monday, the Peruvian geophysics institute said, damaging houses in Chivay."),
+        ("a2", "Tara Reid enters Promises rehab", "Tara Reid has entered the Promises Treatment Center in Malibu, publicist Jack Ketsoyan confirmed to People."),
+        ("b2", "Quake shakes southern Peru", "An earthquake of magnitude 6.1 shook Arequipa in southern Peru, damaging houses in Chivay, the geophysics institute reported."),
+        ("a3", "Reid in rehab at Promises", "Tara Reid is being treated at Promises Treatment Center in Malibu, Jack Ketsoyan, her publicist, said."),
+    ];
+    for (i, (id, title, body)) in texts.iter().enumerate() {
+        fs::write(dir.join(format!("{i}_{id}.json")), serde_json::json!({"id": id, "title": title, "text": body}).to_string()).unwrap();
+    }
+}
+
+fn story_of_each(db: &Path) -> std::collections::BTreeMap<String, i64> {
+    let out = bin().args(["export", "articles", "--db"]).arg(db).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v["story"].as_i64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn stories_are_the_same_whether_ingested_at_once_in_two_runs_or_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("all");
+    fs::create_dir(&all).unwrap();
+    two_events(&all);
+    let once = dir.path().join("once.db");
+    assert!(bin().args(["trace", "-q", "--db"]).arg(&once).arg(&all).output().unwrap().status.success());
+    let stories = story_of_each(&once);
+    assert_eq!(stories["a1"], stories["a2"]);
+    assert_eq!(stories["a1"], stories["a3"]);
+    assert_eq!(stories["b1"], stories["b2"]);
+    assert_ne!(stories["a1"], stories["b1"], "two events, two stories");
+    // A restart resumes from the store: the same input in two runs gives the same stories.
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    fs::create_dir(&first).unwrap();
+    fs::create_dir(&second).unwrap();
+    for e in fs::read_dir(&all).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let to = if name.as_str() < "2" { &first } else { &second };
+        fs::copy(e.path(), to.join(&name)).unwrap();
+    }
+    let twice = dir.path().join("twice.db");
+    for part in [&first, &second] {
+        assert!(bin().args(["trace", "-q", "--db"]).arg(&twice).arg(part).output().unwrap().status.success());
+    }
+    assert_eq!(story_of_each(&twice), stories);
+    // Feeding everything again changes nothing.
+    assert!(bin().args(["trace", "-q", "--db"]).arg(&twice).arg(&all).output().unwrap().status.success());
+    assert_eq!(story_of_each(&twice), stories);
+}
+
+#[test]
+fn stories_and_story_commands_list_and_explain() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let (out, _) = run(bin().args(["stories", "--db"]).arg(&db));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no store at"), "{}", stderr(&out));
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    two_events(&inp);
+    fs::copy(seeds().join(DAWN), inp.join(DAWN)).unwrap();
+    fs::copy(seeds().join(SALAAM), inp.join(SALAAM)).unwrap();
+    assert!(bin().args(["trace", "-q", "--db"]).arg(&db).arg(&inp).output().unwrap().status.success());
+
+    let (out, v) = run(bin().args(["stories", "--format", "json", "--db"]).arg(&db));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    for s in list {
+        for field in ["id", "title", "articles", "sources", "first_seen", "last_seen"] {
+            assert!(s.get(field).is_some(), "missing {field} in {s}");
+        }
+    }
+    let seeds_story = list.iter().find(|s| s["sources"] == serde_json::json!(["Dawn", "Salaam Times"])).unwrap();
+    assert_eq!(seeds_story["articles"], 2);
+    assert_eq!(seeds_story["first_seen"], "2020-07-02");
+    let (_, v) = run(bin().args(["stories", "--format", "json", "--min-articles", "3", "--db"]).arg(&db));
+    assert_eq!(v.as_array().unwrap().len(), 1, "only the three-article story");
+    let (_, v) = run(bin().args(["stories", "--format", "json", "--limit", "1", "--offset", "1", "--db"]).arg(&db));
+    assert_eq!(v.as_array().unwrap().len(), 1);
+
+    let (out, story) = run(bin().args(["story", "--format", "json", "--article", "000_c7b4fa4417f7b5a8", "--db"]).arg(&db));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(story["id"], seeds_story["id"]);
+    for field in ["articles", "passages", "events", "agencies", "origin", "sources"] {
+        assert!(story.get(field).is_some(), "missing {field}");
+    }
+    let p = &story["passages"][0];
+    assert_eq!(p["first_published"], "003_d225d385e17e94e7");
+    assert!(p["text"].as_str().unwrap().len() > 50);
+    let salaam = &story["articles"][1];
+    assert_eq!(salaam["copied_from"][0]["id"], "003_d225d385e17e94e7");
+    assert!(salaam["added"].as_array().unwrap().iter().any(|x| x["text"].as_str().unwrap().contains("Roadblocks to peace")));
+
+    let (out, events) = run(bin().args(["story", "--format", "json", "--article", "a2", "--db"]).arg(&db));
+    assert!(out.status.success());
+    let joined = &events["events"][1];
+    assert_eq!(joined["kind"], "joined");
+    assert_eq!(joined["detail"]["reason"], "similar");
+    assert!(joined["detail"]["similarity"]["score"].as_f64().unwrap() >= 0.3);
+
+    let out = bin().args(["story", "--db"]).arg(&db).arg(seeds_story["id"].to_string()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("first published by 003_d225d385e17e94e7"), "{text}");
+    let (out, _) = run(bin().args(["story", "999", "--db"]).arg(&db));
+    assert!(stderr(&out).contains("no story 999"), "{}", stderr(&out));
+    let (out, _) = run(bin().args(["story", "--article", "nope", "--db"]).arg(&db));
+    assert!(stderr(&out).contains("no stored article \"nope\""), "{}", stderr(&out));
+}
+
+#[test]
+fn similarity_scores_a_pair_and_checks_its_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    two_events(dir.path());
+    let f = |name: &str| dir.path().join(name);
+    let (out, v) = run(bin().args(["similarity", "--format", "json"]).arg(f("0_a1.json")).arg(f("2_a2.json")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(v["same_story"], true, "{v}");
+    assert!(v["terms"].as_f64().unwrap() > 0.0 && v["actors"].as_f64().unwrap() > 0.0);
+    let (_, v) = run(bin().args(["similarity", "--format", "json"]).arg(f("0_a1.json")).arg(f("1_b1.json")));
+    assert_eq!(v["same_story"], false, "{v}");
+    let pairs = f("pairs.jsonl");
+    let line = |a: &str, b: &str| serde_json::json!({"a": f(a), "b": f(b)}).to_string();
+    fs::write(&pairs, format!("{}\n{}\n", line("0_a1.json", "2_a2.json"), line("1_b1.json", "3_b2.json"))).unwrap();
+    let out = bin().args(["similarity", "--pairs"]).arg(&pairs).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    let (out, _) = run(bin().args(["similarity", "--story-threshold", "2"]).arg(f("0_a1.json")).arg(f("2_a2.json")));
+    assert!(stderr(&out).contains("--story-threshold must be between 0 and 1"), "{}", stderr(&out));
+}

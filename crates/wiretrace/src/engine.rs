@@ -2,7 +2,7 @@
 //! articles it may share text with, aligns them, joins copy groups and stories, and writes each
 //! article with everything derived from it in one transaction. The CLI and server call only this.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
@@ -16,7 +16,10 @@ use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
 use crate::store::{NewArticle, Store, StoreError};
 use crate::store::{OptionalRow, StoryState};
-use crate::story::{day_number, profile, term_counts, Profile, Story, StoryArticle, StoryEntry, StoryIndex, StoryParams, TermStats};
+use crate::story::{
+    day_number, profile, term_counts, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
+    Similarity, StoryParams, StoryPassage, StorySummary, Stretch, TermStats,
+};
 use crate::text::tokenize;
 
 /// Every tunable of the pipeline, with defaults.
@@ -81,6 +84,23 @@ pub fn compare(a: &Article, b: &Article, params: AlignParams) -> Alignment {
     align_texts(&a.body_text(), &b.body_text(), params)
 }
 
+/// How close two articles are as parts of one story, by the measure the clusterer uses. With
+/// `terms` (a store's document frequencies) words are TF-IDF weighted; without, by counts alone.
+pub fn story_similarity(a: &Article, b: &Article, terms: Option<&TermStats>, params: &StoryParams) -> Similarity {
+    let prof = |x: &Article| {
+        let body = x.body_text();
+        let title = x.title.clone().unwrap_or_default();
+        let counts = term_counts(&tokenize(&title), &title, &tokenize(&body), &body);
+        match terms {
+            Some(t) => profile(&counts, |term| t.df(term) + 1, t.docs + 1, params.profile_terms, params.profile_actors),
+            None => profile(&counts, |_| 1, 1, params.profile_terms, params.profile_actors),
+        }
+    };
+    let days = |x: &Article| x.published.as_deref().and_then(day_number);
+    let apart = days(a).zip(days(b)).map(|(x, y)| (x - y).abs());
+    prof(a).similarity(&prof(b), apart, params)
+}
+
 fn clean(raw: RawDoc) -> Result<Article, InputError> {
     let article = extract(&raw);
     if article.body.is_empty() {
@@ -125,6 +145,8 @@ pub struct StageSeconds {
     pub fingerprint: f64,
     pub candidates: f64,
     pub align: f64,
+    /// Finding the story an article joins by similarity (part of `store`).
+    pub story: f64,
     pub store: f64,
     pub report: f64,
 }
@@ -136,6 +158,7 @@ impl StageSeconds {
             &mut self.fingerprint,
             &mut self.candidates,
             &mut self.align,
+            &mut self.story,
             &mut self.store,
             &mut self.report,
         ] {
@@ -442,28 +465,43 @@ impl Engine {
         let sp = cfg.story;
         let terms = self.memory.terms.as_mut().expect("caught up");
         let docs = terms.docs + 1;
-        let prof = profile(&counts, |t| terms.df(t) + 1, docs, sp.profile_terms);
+        let prof = profile(&counts, |t| terms.df(t) + 1, docs, sp.profile_terms, sp.profile_actors);
         let day = article.published.as_deref().and_then(day_number);
         let story_index = self.memory.stories.as_mut().expect("caught up");
+        let story_seconds = &mut summary.stage_seconds.story;
         let seq = self.store.write(|w| -> Result<i64, Error> {
             let r = w.read();
             // Articles sharing enough text are one copy group, and one story.
             let mut groups = BTreeSet::new();
             let mut stories = BTreeSet::new();
+            let mut copied_from = Vec::new();
             for (other, al) in &links {
                 let matched: usize = al.passages.iter().map(|p| p.matched_words).sum();
                 if matched >= sp.min_link_words {
                     let o = r.article(*other)?;
                     groups.insert(o.copy_group);
                     stories.insert(o.story);
+                    copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched}));
                 }
             }
-            let target = match stories.first() {
-                Some(&s) => Some(s),
+            let recent_after = r.last_seq()? - sp.recent_arrivals;
+            let (target, decision) = match stories.first() {
+                Some(&s) => (Some(s), serde_json::json!({"reason": "shares passages", "with": copied_from})),
                 None => {
-                    let recent_after = r.last_seq()? - sp.recent_arrivals;
-                    let window = sp.window_days as i32;
-                    story_index.nearest(&prof, day, window, recent_after, sp.min_similarity).map(|(_, id)| id)
+                    let t = Instant::now();
+                    let found = story_index.nearest(&prof, day, recent_after, &sp);
+                    *story_seconds += t.elapsed().as_secs_f64();
+                    match found.first() {
+                        Some(&(sim, id)) => {
+                            // Close to two stories at once: the evidence says they are one.
+                            if let Some(&(_, other)) = found.get(1).filter(|(s, _)| s.clears(sp.merge_score)) {
+                                stories.insert(id);
+                                stories.insert(other);
+                            }
+                            (Some(id), serde_json::json!({"reason": "similar", "similarity": sim}))
+                        }
+                        None => (None, serde_json::json!({"reason": "no story scored at least the threshold", "threshold": rounded(sp.min_score)})),
+                    }
                 }
             };
             // Another process may have merged the story away since it was read.
@@ -471,19 +509,26 @@ impl Engine {
                 Some(t) => r.story_state(t).optional_row()?,
                 None => None,
             };
+            let started = state.is_none();
             let mut state = match state {
                 Some(state) => state,
                 None => StoryState { id: w.new_story()?, members: 0, profile: Profile::default() },
             };
             let target = state.id;
+            let mut merged = Vec::new();
             for &s in stories.iter().filter(|&&s| s != target) {
                 if let Some(other) = r.story_state(s).optional_row()? {
-                    state.profile =
-                        state.profile.merged(state.members as f32, &other.profile, other.members as f32, sp.profile_terms);
+                    state.profile = state.profile.merged(
+                        state.members as f32,
+                        &other.profile,
+                        other.members as f32,
+                        sp.profile_terms,
+                        sp.profile_actors,
+                    );
                     state.members += other.members;
+                    merged.push(s);
                 }
             }
-            let merged: Vec<i64> = stories.iter().copied().filter(|&s| s != target).collect();
             w.merge_stories(target, &merged)?;
             let seq = w.insert_article(&new, target)?;
             for (other, al) in &links {
@@ -496,8 +541,18 @@ impl Engine {
                 all.push(seq);
                 w.merge_copy_groups(g, &all)?;
             }
-            let profile = state.profile.merged(state.members as f32, &prof, 1.0, sp.profile_terms);
-            w.update_story(target, state.members + 1, &profile, seq, article.published.as_deref())?;
+            w.add_story_event(target, seq, if started { "started" } else { "joined" }, &decision)?;
+            if !merged.is_empty() {
+                let why = if decision["reason"] == "similar" {
+                    format!("the article scored at least {} with each", rounded(sp.merge_score))
+                } else {
+                    "the article shares passages with articles of each".to_string()
+                };
+                w.add_story_event(target, seq, "merged", &serde_json::json!({"stories": merged, "reason": why}))?;
+            }
+            let profile = state.profile.merged(state.members as f32, &prof, 1.0, sp.profile_terms, sp.profile_actors);
+            let members = state.members + 1;
+            w.update_story(target, members, &profile, seq, article.published.as_deref())?;
             let mut days: Vec<i32> = day.into_iter().collect();
             for s in merged.iter().chain([&target]) {
                 if let Some(e) = story_index.get(*s) {
@@ -508,7 +563,7 @@ impl Engine {
                 story_index.remove(m);
             }
             let entry = StoryEntry {
-                members: state.members + 1,
+                members,
                 profile,
                 first_day: days.iter().copied().min(),
                 last_day: days.iter().copied().max(),
@@ -527,21 +582,37 @@ impl Engine {
         Ok(Outcome::New(seq))
     }
 
-    /// A stored story with its articles, earliest first.
+    /// A stored story: its articles in timeline order, with what each copied, from whom, and
+    /// what it added; every shared passage with the article that published it first; and the
+    /// record of why each article joined.
     pub fn story(&self, id: i64) -> Result<Story, Error> {
         let r = self.store.read();
         let stored = r.story_articles(id)?;
         let (first_seen, last_seen) = r.story_dates(id)?;
         let mut agencies: Vec<String> = Vec::new();
-        let mut articles = Vec::with_capacity(stored.len());
+        let mut sources: Vec<String> = Vec::new();
         for a in &stored {
-            for c in &a.credits {
-                if let Some(ag) = patterns::agency(c) {
-                    if !agencies.iter().any(|x| x == ag) {
-                        agencies.push(ag.to_string());
-                    }
+            for ag in a.credits.iter().filter_map(|c| patterns::agency(c)) {
+                if !agencies.iter().any(|x| x == ag) {
+                    agencies.push(ag.to_string());
                 }
             }
+            if let Some(s) = &a.source {
+                if !sources.contains(s) {
+                    sources.push(s.clone());
+                }
+            }
+        }
+        let passages = r.story_passages(id)?;
+        let provenance = Provenance::trace(&stored, &passages);
+        let mut articles = Vec::with_capacity(stored.len());
+        let mut bodies = Vec::with_capacity(stored.len());
+        for (i, a) in stored.iter().enumerate() {
+            let body = r.body(a.seq)?;
+            let tokens = tokenize(&body);
+            let words = a.words.max(1) as f64;
+            let fraction = |n: usize| ((n as f64 / words) * 1000.0).round() / 1000.0;
+            let p = &provenance.articles[i];
             articles.push(StoryArticle {
                 id: a.id.clone(),
                 title: a.title.clone(),
@@ -550,8 +621,42 @@ impl Engine {
                 copy_group: a.copy_group,
                 copied_fraction: self.copied_fraction(a.seq, a.words)?,
                 credits: a.credits.clone(),
+                copied_from_earlier_fraction: fraction(p.from_earlier.covered()),
+                copied_from: p
+                    .copied_from
+                    .iter()
+                    .map(|&(j, words)| CopiedFrom { id: stored[j].id.clone(), source: stored[j].source.clone(), words })
+                    .collect(),
+                first_published_fraction: fraction(p.shared.covered().saturating_sub(p.from_earlier.covered())),
+                added: p.shared.gaps(tokens.len(), 8).map(|(s, e)| stretch(&body, &tokens, s, e)).collect(),
             });
+            bodies.push(body);
         }
+        let story_passages = passages
+            .iter()
+            .zip(&provenance.first_published)
+            .filter_map(|(p, &first)| {
+                let (ia, ib) = (provenance.position(p.a)?, provenance.position(p.b)?);
+                // `a` is the earlier in the timeline.
+                let ((a, ac), (b, bc)) = if ia <= ib { ((ia, p.a_chars), (ib, p.b_chars)) } else { ((ib, p.b_chars), (ia, p.a_chars)) };
+                Some(StoryPassage {
+                    a: stored[a].id.clone(),
+                    b: stored[b].id.clone(),
+                    a_start: ac.0,
+                    a_end: ac.1,
+                    b_start: bc.0,
+                    b_end: bc.1,
+                    matched_words: p.matched_words,
+                    first_published: stored[first].id.clone(),
+                    text: bodies[a].chars().skip(ac.0 as usize).take((ac.1 - ac.0).max(0) as usize).collect(),
+                })
+            })
+            .collect();
+        let events = r
+            .story_events(id)?
+            .into_iter()
+            .map(|e| StoryEvent { article: e.article, kind: e.kind, detail: e.detail })
+            .collect();
         let origin = stored.first();
         Ok(Story {
             id,
@@ -561,7 +666,30 @@ impl Engine {
             first_seen,
             last_seen,
             articles,
+            sources,
+            passages: story_passages,
+            events,
         })
+    }
+
+    /// The story list, latest first (see [`crate::store::Reader::story_list`]).
+    pub fn stories(&self, min_articles: i64, limit: i64, offset: i64) -> Result<Vec<StorySummary>, Error> {
+        Ok(self.store.read().story_list(min_articles, limit, offset)?)
+    }
+
+    /// The store's document frequencies, for [`story_similarity`].
+    pub fn term_stats(&self) -> Result<TermStats, Error> {
+        let r = self.store.read();
+        Ok(TermStats::new(r.term_dfs()?, r.article_count()? as u64))
+    }
+
+    /// The id of the story holding the stored article `id`.
+    pub fn story_of(&self, id: &str) -> Result<Option<i64>, Error> {
+        let r = self.store.read();
+        match r.seq_of(id)? {
+            Some(seq) => Ok(Some(r.article(seq)?.story)),
+            None => Ok(None),
+        }
     }
 
     /// Share of an article's words inside passages it shares with any other stored article.
@@ -586,6 +714,134 @@ impl Engine {
             }
         }
         Ok(((covered as f64 / words as f64) * 1000.0).round() / 1000.0)
+    }
+}
+
+/// A setting as shown in records (an `f32` printed as `f64` shows binary noise).
+fn rounded(x: f32) -> f64 {
+    (x as f64 * 1e4).round() / 1e4
+}
+
+/// A stretch of `body` from token `s` to token `e` (exclusive).
+fn stretch(body: &str, tokens: &[crate::text::Token], s: usize, e: usize) -> Stretch {
+    let (from, to) = (tokens[s], tokens[e - 1]);
+    Stretch { start: from.start, end: to.end, words: e - s, text: body[from.byte_start..to.byte_end].to_string() }
+}
+
+/// Who published what first within a story, from its pairwise passages and its timeline.
+struct Provenance {
+    /// Timeline position of each article, by arrival number.
+    positions: HashMap<i64, usize>,
+    /// Per article, in timeline order.
+    articles: Vec<ArticleProvenance>,
+    /// Per passage, the timeline position of the article that carried it first.
+    first_published: Vec<usize>,
+}
+
+/// A passage seen from its later article: the earlier article (timeline position), the later's
+/// token range, the earlier's, and the passage's index.
+type FromLaterSide = (usize, (i64, i64), (i64, i64), usize);
+
+#[derive(Default)]
+struct ArticleProvenance {
+    /// Token ranges shared with earlier articles, and with any article of the story.
+    from_earlier: Ranges,
+    shared: Ranges,
+    /// Earlier articles (timeline positions) and matched words shared with each, most first.
+    copied_from: Vec<(usize, i64)>,
+    /// Token ranges with the timeline position of the article that published them first.
+    origins: Vec<((i64, i64), usize)>,
+}
+
+impl Provenance {
+    fn trace(timeline: &[crate::store::StoredArticle], passages: &[crate::store::StoredPassage]) -> Provenance {
+        let positions: HashMap<i64, usize> = timeline.iter().enumerate().map(|(i, a)| (a.seq, i)).collect();
+        let mut articles: Vec<ArticleProvenance> = timeline.iter().map(|_| ArticleProvenance::default()).collect();
+        let mut by_later: Vec<Vec<FromLaterSide>> = vec![Vec::new(); timeline.len()];
+        for (k, p) in passages.iter().enumerate() {
+            let (Some(&ia), Some(&ib)) = (positions.get(&p.a), positions.get(&p.b)) else { continue };
+            articles[ia].shared.add(p.a_tokens);
+            articles[ib].shared.add(p.b_tokens);
+            let (later, earlier, later_range, earlier_range) =
+                if ia < ib { (ib, ia, p.b_tokens, p.a_tokens) } else { (ia, ib, p.a_tokens, p.b_tokens) };
+            by_later[later].push((earlier, later_range, earlier_range, k));
+        }
+        let mut first_published = vec![0; passages.len()];
+        // In timeline order, so an earlier article's origins are known before a later one asks.
+        for i in 0..timeline.len() {
+            let mut from: HashMap<usize, i64> = HashMap::new();
+            for &(j, range, earlier_range, k) in &by_later[i] {
+                let origin = articles[j].origin_of(earlier_range).unwrap_or(j);
+                first_published[k] = origin;
+                articles[i].from_earlier.add(range);
+                articles[i].origins.push((range, origin));
+                *from.entry(j).or_default() += passages[k].matched_words;
+            }
+            let mut from: Vec<(usize, i64)> = from.into_iter().collect();
+            from.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            articles[i].copied_from = from;
+        }
+        Provenance { positions, articles, first_published }
+    }
+
+    fn position(&self, seq: i64) -> Option<usize> {
+        self.positions.get(&seq).copied()
+    }
+}
+
+impl ArticleProvenance {
+    /// The first publisher of most of `range`, if this article copied it.
+    fn origin_of(&self, range: (i64, i64)) -> Option<usize> {
+        let len = (range.1 - range.0).max(1);
+        self.origins
+            .iter()
+            .map(|&((s, e), o)| ((e.min(range.1) - s.max(range.0)).max(0), o))
+            .filter(|&(overlap, _)| overlap * 2 >= len)
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, o)| o)
+    }
+}
+
+/// A set of token ranges: how much they cover and what they leave out.
+#[derive(Default)]
+struct Ranges(Vec<(i64, i64)>);
+
+impl Ranges {
+    fn add(&mut self, r: (i64, i64)) {
+        self.0.push(r);
+    }
+
+    /// The ranges sorted and merged.
+    fn merged(&self) -> Vec<(usize, usize)> {
+        let mut v: Vec<(usize, usize)> = self.0.iter().map(|&(s, e)| (s.max(0) as usize, e.max(0) as usize)).collect();
+        v.sort_unstable();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in v {
+            match out.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ if e > s => out.push((s, e)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn covered(&self) -> usize {
+        self.merged().iter().map(|(s, e)| e - s).sum()
+    }
+
+    /// The stretches of `0..len` outside every range, of at least `min` tokens.
+    fn gaps(&self, len: usize, min: usize) -> impl Iterator<Item = (usize, usize)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for (s, e) in self.merged().into_iter().chain([(len, len)]) {
+            let s = s.min(len);
+            if s >= at + min {
+                out.push((at, s));
+            }
+            at = at.max(e.min(len));
+        }
+        out.into_iter()
     }
 }
 
@@ -628,5 +884,47 @@ fn content_hash(article: &Article, body: &str) -> String {
 impl From<InputError> for Error {
     fn from(e: InputError) -> Self {
         Error::Input(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{StoredArticle, StoredPassage};
+
+    fn stored(seq: i64) -> StoredArticle {
+        StoredArticle {
+            seq,
+            id: format!("a{seq}"),
+            title: None,
+            source: None,
+            published: None,
+            credits: Vec::new(),
+            words: 100,
+            copy_group: 1,
+            story: 1,
+        }
+    }
+
+    fn passage(a: i64, b: i64, a_tokens: (i64, i64), b_tokens: (i64, i64)) -> StoredPassage {
+        let n = a_tokens.1 - a_tokens.0;
+        StoredPassage { a, b, a_tokens, b_tokens, a_chars: (0, 0), b_chars: (0, 0), matched_words: n }
+    }
+
+    #[test]
+    fn a_passage_passed_along_names_its_first_publisher() {
+        // Timeline 1, 2, 3: 2 copies 1's words 0..40 to its 10..50; 3 copies 2's 10..50 (so,
+        // through 2, text 1 published) and 2's own 60..80.
+        let timeline = [stored(1), stored(2), stored(3)];
+        let passages =
+            [passage(1, 2, (0, 40), (10, 50)), passage(2, 3, (10, 50), (0, 40)), passage(2, 3, (60, 80), (50, 70))];
+        let p = Provenance::trace(&timeline, &passages);
+        assert_eq!(p.first_published, [0, 0, 1]);
+        assert_eq!(p.articles[0].from_earlier.covered(), 0);
+        assert_eq!(p.articles[2].from_earlier.covered(), 60);
+        assert_eq!(p.articles[2].copied_from, [(1, 60)]);
+        assert_eq!(p.articles[1].shared.covered(), 60);
+        assert_eq!(p.articles[1].shared.gaps(100, 8).collect::<Vec<_>>(), [(0, 10), (50, 60), (80, 100)]);
+        assert_eq!(p.articles[1].shared.gaps(100, 11).collect::<Vec<_>>(), [(80, 100)], "short gaps are not additions");
     }
 }

@@ -106,3 +106,46 @@ fn trace_puts_both_seeds_in_one_story_with_one_copy_group() {
     assert_eq!(story.origin, "003_d225d385e17e94e7", "the dated Dawn copy is the earliest known");
     assert!(story.articles.iter().all(|a| a.copied_fraction > 0.25));
 }
+
+#[test]
+fn story_provenance_says_who_published_what_first_and_what_each_added() {
+    let e = expected();
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    let report = engine.trace(&[seeds_dir()], &mut |_| {}).unwrap();
+    let story = engine.story(report.stories[0].id).unwrap();
+    let (dawn, salaam) = ("003_d225d385e17e94e7", "000_c7b4fa4417f7b5a8");
+    let ids: Vec<&str> = story.articles.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, [dawn, salaam], "timeline: the dated Dawn copy first");
+    assert_eq!(story.sources, ["Dawn", "Salaam Times"]);
+    // Every shared passage was first published by Dawn, the earliest carrier.
+    assert!(!story.passages.is_empty());
+    for p in &story.passages {
+        assert_eq!((p.a.as_str(), p.b.as_str(), p.first_published.as_str()), (dawn, salaam, dawn));
+    }
+    let passages: Vec<String> = story.passages.iter().map(|p| fold(&p.text)).collect();
+    for gold in e["shared_passages"].as_array().unwrap() {
+        assert!(passages.iter().any(|p| p.contains(&s(&gold["b"]))), "{} in a passage", gold["b"]);
+    }
+    // What each copied, from whom, and what each added that the other lacks.
+    let (d, st) = (&story.articles[0], &story.articles[1]);
+    assert_eq!(d.copied_from_earlier_fraction, 0.0);
+    assert!(d.first_published_fraction > 0.5, "{}", d.first_published_fraction);
+    assert_eq!(st.copied_from.len(), 1);
+    assert_eq!(st.copied_from[0].id, dawn);
+    assert!(st.copied_from_earlier_fraction > 0.25);
+    for (article, name) in [(d, dawn), (st, salaam)] {
+        let added: Vec<String> = article.added.iter().map(|x| fold(&x.text)).collect();
+        for snippet in e["only_in"][format!("{name}.txt")].as_array().unwrap() {
+            assert!(added.iter().any(|x| x.contains(&s(snippet))), "{name} added {snippet}: {added:?}");
+        }
+        for gold in e["shared_passages"].as_array().unwrap() {
+            let shared = fold(gold["a"].as_str().unwrap());
+            assert!(!added.iter().any(|x| x.contains(&shared)), "{name}: shared text is not added");
+        }
+    }
+    // Why each article is there.
+    let kinds: Vec<(&str, &str)> = story.events.iter().map(|e| (e.article.as_str(), e.kind.as_str())).collect();
+    assert_eq!(kinds, [(salaam, "started"), (dawn, "joined")]);
+    assert_eq!(story.events[1].detail["reason"], "shares passages");
+}

@@ -41,8 +41,7 @@ pub fn clean(page: &str) -> Article {
 
     // A page opening with a full sentence (a long one, unless it is the only line) has no
     // headline: that line is the article's first paragraph.
-    let min_sentence_words = if blocks.len() == 1 { 1 } else { 12 };
-    if !reads_as_sentence(&blocks[0].text, min_sentence_words) {
+    if !opens_the_body(&blocks[0].text, blocks.len() == 1) {
         article.title = Some(blocks[0].text.clone());
         article.fields_from.insert("title".into(), "first line".into());
         class[0] = Class::Removed(Reason::Headline);
@@ -242,10 +241,16 @@ fn headline_like(line: &str) -> bool {
     word_count(line) <= 10 && !line.ends_with(['.', ':', ',', ';', '"', '\u{201D}'])
 }
 
-/// A long line closed like a sentence: the opening of a body, not a headline.
-fn reads_as_sentence(line: &str, min_words: usize) -> bool {
-    let end = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']);
-    word_count(line) >= min_words && end.ends_with(['.', '!', '?'])
+/// Whether a page's first line is the opening of its body rather than a headline: a long line
+/// closed like a sentence; or, when it is the page's only line, one closed like a sentence or long.
+fn opens_the_body(line: &str, only_line: bool) -> bool {
+    let closed = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']).ends_with(['.', '!', '?', ':']);
+    let long = word_count(line) >= 12;
+    if only_line {
+        closed || long
+    } else {
+        closed && long
+    }
 }
 
 /// Comments are the blocks of the comment section; where the page separates comments with more

@@ -50,7 +50,8 @@ enum Migration {
 }
 
 /// Schema migrations; the store's `user_version` is the number applied.
-const MIGRATIONS: &[Migration] = &[Migration::Sql(V1), Migration::Code(v2_article_keys)];
+const MIGRATIONS: &[Migration] =
+    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events)];
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -106,6 +107,34 @@ fn v2_article_keys(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Version 3 gives actor names their own term ids (the top bit set, see `story::word_term`), so
+/// stored word terms lose that bit, and records why each article joined or started its story.
+fn v3_actor_terms_and_story_events(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE story_events (
+             id INTEGER PRIMARY KEY,
+             story INTEGER NOT NULL,
+             seq INTEGER NOT NULL,
+             kind TEXT NOT NULL,
+             detail TEXT NOT NULL
+         );
+         CREATE INDEX story_events_story ON story_events (story);
+         CREATE TABLE terms_v3 (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+         INSERT INTO terms_v3 SELECT hash & 0x7FFFFFFFFFFFFFFF, sum(df) FROM terms GROUP BY 1;
+         DROP TABLE terms;
+         ALTER TABLE terms_v3 RENAME TO terms;",
+    )?;
+    let mut read = tx.prepare("SELECT id, profile FROM stories")?;
+    let mut write = tx.prepare("UPDATE stories SET profile = ?2 WHERE id = ?1")?;
+    let mut rows = read.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, blob): (i64, Vec<u8>) = (r.get(0)?, r.get(1)?);
+        let words = Profile(Profile::from_bytes(&blob).0.into_iter().map(|(t, x)| (crate::story::word_term(t), x)).collect());
+        write.execute(params![id, words.to_bytes()])?;
+    }
+    Ok(())
+}
+
 /// The embedded store.
 pub struct Store {
     conn: Connection,
@@ -133,13 +162,37 @@ pub struct StoryState {
     pub profile: Profile,
 }
 
-/// A passage as stored: the article pair and token ranges (a is the earlier arrival).
+/// A passage as stored: the article pair, token and character ranges (a is the earlier arrival).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StoredPassage {
     pub a: i64,
     pub b: i64,
     pub a_tokens: (i64, i64),
     pub b_tokens: (i64, i64),
+    pub a_chars: (i64, i64),
+    pub b_chars: (i64, i64),
+    pub matched_words: i64,
+}
+
+/// One entry of a story's record: what an article did to it, and why.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub article: String,
+    pub kind: String,
+    pub detail: serde_json::Value,
+}
+
+/// A line of the story list.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StorySummary {
+    pub id: i64,
+    /// The headline of its earliest article.
+    pub title: Option<String>,
+    pub articles: i64,
+    pub sources: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
 }
 
 impl Store {
@@ -278,12 +331,75 @@ impl Reader<'_> {
 
     pub fn passages_of(&self, seq: i64) -> Result<Vec<StoredPassage>> {
         let mut st = self.0.prepare_cached(
-            "SELECT a, b, a_tok_start, a_tok_end, b_tok_start, b_tok_end FROM passages WHERE a = ?1 OR b = ?1",
+            "SELECT a, b, a_tok_start, a_tok_end, b_tok_start, b_tok_end, a_start, a_end, b_start, b_end, matched_words
+             FROM passages WHERE a = ?1 OR b = ?1",
         )?;
-        let rows = st.query_map([seq], |r| {
-            Ok(StoredPassage { a: r.get(0)?, b: r.get(1)?, a_tokens: (r.get(2)?, r.get(3)?), b_tokens: (r.get(4)?, r.get(5)?) })
+        let rows = st.query_map([seq], row_passage)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every passage between two articles of `story`.
+    pub fn story_passages(&self, story: i64) -> Result<Vec<StoredPassage>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT p.a, p.b, p.a_tok_start, p.a_tok_end, p.b_tok_start, p.b_tok_end, p.a_start, p.a_end, p.b_start, p.b_end,
+                    p.matched_words
+             FROM passages p JOIN articles x ON x.seq = p.a JOIN articles y ON y.seq = p.b
+             WHERE x.story = ?1 AND y.story = ?1 ORDER BY p.id",
+        )?;
+        let rows = st.query_map([story], row_passage)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The record of `story`: why each article joined it, and the merges, in arrival order.
+    pub fn story_events(&self, story: i64) -> Result<Vec<StoredEvent>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT e.seq, a.id, e.kind, e.detail FROM story_events e JOIN articles a ON a.seq = e.seq
+             WHERE e.story = ?1 ORDER BY e.id",
+        )?;
+        let rows = st.query_map([story], |r| {
+            let detail: String = r.get(3)?;
+            Ok(StoredEvent {
+                seq: r.get(0)?,
+                article: r.get(1)?,
+                kind: r.get(2)?,
+                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Stories, the latest touched first (by last date seen, then latest arrival), with at least
+    /// `min_articles` articles; `limit` of them after skipping `offset`.
+    pub fn story_list(&self, min_articles: i64, limit: i64, offset: i64) -> Result<Vec<StorySummary>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT id, first_seen, last_seen, members FROM stories WHERE members >= ?1
+             ORDER BY last_seen IS NULL, last_seen DESC, last_seq DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = st.query_map(params![min_articles, limit, offset], |r| {
+            Ok(StorySummary { id: r.get(0)?, title: None, articles: r.get(3)?, sources: Vec::new(), first_seen: r.get(1)?, last_seen: r.get(2)? })
+        })?;
+        let mut out: Vec<StorySummary> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut title = self.0.prepare_cached(
+            "SELECT title FROM articles WHERE story = ?1 ORDER BY published IS NULL, published, seq LIMIT 1",
+        )?;
+        let mut sources = self.0.prepare_cached(
+            "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
+        )?;
+        for s in &mut out {
+            s.title = title.query_row([s.id], |r| r.get(0)).optional()?.flatten();
+            s.sources = sources.query_map([s.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        }
+        Ok(out)
+    }
+
+    /// The number of stories held.
+    pub fn story_count(&self) -> Result<i64> {
+        Ok(self.0.prepare_cached("SELECT count(*) FROM stories")?.query_row([], |r| r.get(0))?)
+    }
+
+    /// The arrival number of the article stored under `id`.
+    pub fn seq_of(&self, id: &str) -> Result<Option<i64>> {
+        Ok(self.find(id)?.map(|(seq, _)| seq))
     }
 
     pub fn story_dates(&self, story: i64) -> Result<(Option<String>, Option<String>)> {
@@ -448,6 +564,18 @@ pub struct ExportedArticle {
     pub body: String,
 }
 
+fn row_passage(r: &rusqlite::Row) -> rusqlite::Result<StoredPassage> {
+    Ok(StoredPassage {
+        a: r.get(0)?,
+        b: r.get(1)?,
+        a_tokens: (r.get(2)?, r.get(3)?),
+        b_tokens: (r.get(4)?, r.get(5)?),
+        a_chars: (r.get(6)?, r.get(7)?),
+        b_chars: (r.get(8)?, r.get(9)?),
+        matched_words: r.get(10)?,
+    })
+}
+
 fn row_article(r: &rusqlite::Row) -> rusqlite::Result<StoredArticle> {
     let credits: String = r.get(5)?;
     Ok(StoredArticle {
@@ -561,6 +689,7 @@ impl Writer<'_> {
                     )?
                     .execute(params![into, s])?;
                 self.0.prepare_cached("UPDATE articles SET story = ?1 WHERE story = ?2")?.execute(params![into, s])?;
+                self.0.prepare_cached("UPDATE story_events SET story = ?1 WHERE story = ?2")?.execute(params![into, s])?;
                 self.0.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([s])?;
             }
         }
@@ -579,6 +708,14 @@ impl Writer<'_> {
                  WHERE id = ?1",
             )?
             .execute(params![id, members, profile.to_bytes(), seq, published])?;
+        Ok(())
+    }
+
+    /// Record what article `seq` did to `story` (`kind`: started, joined, merged) and why.
+    pub fn add_story_event(&self, story: i64, seq: i64, kind: &str, detail: &serde_json::Value) -> Result<()> {
+        self.0
+            .prepare_cached("INSERT INTO story_events (story, seq, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![story, seq, kind, detail.to_string()])?;
         Ok(())
     }
 

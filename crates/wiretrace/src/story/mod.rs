@@ -1,7 +1,7 @@
-//! Story: what makes articles one story. Copy groups (articles linked by shared passages) always
-//! share a story; other articles join the story whose term profile (TF-IDF of headline and body)
-//! is closest, if close enough and within a time window. This first version is deliberately
-//! simple; its thresholds are not yet tuned on labelled data.
+//! Story: what makes articles one story, decided as each article arrives. Copy groups (articles
+//! linked by shared passages) always share a story; other articles join the story scoring highest
+//! on term similarity (TF-IDF of headline and body), actor similarity (the names it mentions) and
+//! time (a Gaussian decay over days apart), if that score clears a threshold tuned on ECB+.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -10,15 +10,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{word_hash, Token};
 
-/// Story parameters.
+/// Story parameters. The defaults of `min_score`, `actor_weight` and `merge_score` were tuned on
+/// the first 20 topics of ECB+ (`bench/story_eval.py --tune`); the time scale was not (too few
+/// of its documents carry a date to tell 3 days from 30), and the window is three scales.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StoryParams {
-    /// Articles this many days apart (or less) may join one story by similarity.
+    /// Articles further apart than this (in days, from the story's first to last date) never
+    /// join one story by similarity.
     pub window_days: i64,
-    /// Cosine similarity of term profiles needed to join a story.
-    pub min_similarity: f32,
-    /// Terms kept in a profile.
+    /// Scale of the time decay: an article this many days outside a story's dates has its
+    /// similarity multiplied by exp(-1/2).
+    pub time_scale_days: f32,
+    /// Score needed to join a story.
+    pub min_score: f32,
+    /// Share of the score given by actors (the rest by terms).
+    pub actor_weight: f32,
+    /// An article scoring at least this with two stories merges them.
+    pub merge_score: f32,
+    /// Word terms kept in a profile.
     pub profile_terms: usize,
+    /// Actor names kept in a profile.
+    pub profile_actors: usize,
     /// Matched words a pair must share to join one copy group.
     pub min_link_words: usize,
     /// Undated articles are compared with the stories touched by this many latest arrivals.
@@ -27,14 +39,70 @@ pub struct StoryParams {
 
 impl Default for StoryParams {
     fn default() -> Self {
-        StoryParams { window_days: 3, min_similarity: 0.35, profile_terms: 64, min_link_words: 20, recent_arrivals: 1000 }
+        StoryParams {
+            window_days: 9,
+            time_scale_days: 3.0,
+            min_score: 0.30,
+            actor_weight: 0.5,
+            merge_score: 0.4,
+            profile_terms: 128,
+            profile_actors: 64,
+            min_link_words: 20,
+            recent_arrivals: 1000,
+        }
     }
 }
 
-/// Weighted terms of an article or story, L2-normalised, sorted by term (so that comparing two
-/// is a merge of two short sorted lists).
+/// Term ids: word terms have the top bit clear and actor names have it set, so one profile holds
+/// both kinds (words first, as profiles are sorted by id) and each kind is weighted on its own.
+const ACTOR_BIT: u64 = 1 << 63;
+
+/// The term id of a normalised word.
+pub fn word_term(hash: u64) -> u64 {
+    hash & !ACTOR_BIT
+}
+
+/// The term id of an actor name (folded).
+pub fn actor_term(folded: &str) -> u64 {
+    word_hash(folded) | ACTOR_BIT
+}
+
+pub fn is_actor(term: u64) -> bool {
+    term & ACTOR_BIT != 0
+}
+
+/// Weighted terms of an article or story: word terms and actor terms, each part L2-normalised
+/// on its own, sorted by term id (so comparing two is a merge of two short sorted lists).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Profile(pub Vec<(u64, f32)>);
+
+/// How close an article is to a story, by part (each rounded to four decimals).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Similarity {
+    /// Cosine of the word-term parts.
+    pub terms: f64,
+    /// Cosine of the actor parts.
+    pub actors: f64,
+    /// Days outside the story's dates (0 inside them); `None` when either side is undated.
+    pub days_apart: Option<i32>,
+    /// The combined score the threshold applies to.
+    pub score: f64,
+}
+
+impl Similarity {
+    /// `with_actors`: whether both sides name any actor (if not, terms alone decide).
+    fn combine(terms: f32, actors: f32, with_actors: bool, days_apart: Option<i32>, p: &StoryParams) -> Similarity {
+        let w = if with_actors { p.actor_weight } else { 0.0 };
+        let decay = days_apart.map_or(1.0, |d| (-0.5 * (d as f32 / p.time_scale_days).powi(2)).exp());
+        let round = |x: f32| (x as f64 * 1e4).round() / 1e4;
+        Similarity { terms: round(terms), actors: round(actors), days_apart, score: round(decay * ((1.0 - w) * terms + w * actors)) }
+    }
+
+    /// Whether this clears `threshold`.
+    pub fn clears(&self, threshold: f32) -> bool {
+        self.score >= (threshold as f64 * 1e4).round() / 1e4
+    }
+}
 
 static STOPWORDS: LazyLock<HashSet<u64>> = LazyLock::new(|| {
     "the of and to a in that is was for on it with as he she his her by at from be have has had are \
@@ -47,8 +115,75 @@ static STOPWORDS: LazyLock<HashSet<u64>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Capitalised words that do not name actors: titles and calendar words.
+static NOT_NAMES: LazyLock<HashSet<u64>> = LazyLock::new(|| {
+    "mr mrs ms dr prof gen sen rep sir st monday tuesday wednesday thursday friday saturday sunday \
+     january february march april june july august september october november december today \
+     yesterday tomorrow"
+        .split_whitespace()
+        .map(word_hash)
+        .collect()
+});
+
+/// Lower-case words that may sit inside a name ("Bank of England", "Osama bin Laden").
+static NAME_LINKS: LazyLock<HashSet<u64>> =
+    LazyLock::new(|| "of de da del della di du van von der den bin ibn al el la le".split_whitespace().map(word_hash).collect());
+
+/// The names an article mentions (people, organisations, places), folded: runs of capitalised
+/// words, and each capitalised word of a run on its own (so "Lohan" meets "Lindsay Lohan"). A
+/// capitalised word opening a sentence counts only if the text also capitalises it elsewhere.
+pub fn actors(text: &str, tokens: &[Token]) -> Vec<String> {
+    let word = |t: &Token| &text[t.byte_start..t.byte_end];
+    let capitalised = |t: &Token| word(t).chars().next().is_some_and(char::is_uppercase);
+    let opens_sentence = |t: &Token| {
+        let before = text[..t.byte_start].trim_end_matches(|c: char| c.is_whitespace() || "\"'\u{201C}\u{2018}(".contains(c));
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
+    };
+    // Only whitespace (or a hyphen, apostrophe or initial's full stop) between two name words.
+    let joined = |a: &Token, b: &Token| {
+        let gap = &text[a.byte_end..b.byte_start];
+        gap.chars().count() <= 2 && gap.chars().all(|c| c.is_whitespace() || "-'.\u{2019}".contains(c))
+    };
+    let mid_sentence: HashSet<u64> = tokens.iter().filter(|t| capitalised(t) && !opens_sentence(t)).map(|t| t.hash).collect();
+    let is_name_word = |t: &Token| {
+        capitalised(t)
+            && !STOPWORDS.contains(&t.hash)
+            && !NOT_NAMES.contains(&t.hash)
+            && !word(t).chars().all(|c| c.is_numeric())
+            && (!opens_sentence(t) || mid_sentence.contains(&t.hash))
+    };
+    let mut out = Vec::new();
+    let mut run: Vec<&Token> = Vec::new();
+    let flush = |run: &mut Vec<&Token>, out: &mut Vec<String>| {
+        while run.last().is_some_and(|t| !capitalised(t)) {
+            run.pop();
+        }
+        let names: Vec<String> = run.iter().filter(|t| capitalised(t)).map(|t| word(t).to_lowercase()).collect();
+        if names.len() > 1 {
+            out.push(run.iter().map(|t| word(t).to_lowercase()).collect::<Vec<_>>().join(" "));
+        }
+        out.extend(names);
+        run.clear();
+    };
+    for t in tokens {
+        let continues = run.last().is_some_and(|last| joined(last, t));
+        if is_name_word(t) && (continues || run.is_empty()) {
+            run.push(t);
+        } else if continues && NAME_LINKS.contains(&t.hash) {
+            run.push(t);
+        } else {
+            flush(&mut run, &mut out);
+            if is_name_word(t) {
+                run.push(t);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out.iter().map(|n| crate::text::fold(n)).collect()
+}
+
 /// Term counts of an article: headline words count twice; stopwords, numbers and words of fewer
-/// than three letters are left out.
+/// than three letters are left out. Actor names of the body are counted too, as actor terms.
 pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text: &str) -> HashMap<u64, u32> {
     let mut counts = HashMap::new();
     let mut add = |toks: &[Token], text: &str, weight: u32| {
@@ -57,65 +192,90 @@ pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text:
             if t.end - t.start < 3 || word.chars().all(|c| c.is_numeric()) || STOPWORDS.contains(&t.hash) {
                 continue;
             }
-            *counts.entry(t.hash).or_insert(0) += weight;
+            *counts.entry(word_term(t.hash)).or_insert(0) += weight;
         }
     };
     add(title, title_text, 2);
     add(body, body_text, 1);
+    for name in actors(body_text, body) {
+        *counts.entry(actor_term(&name)).or_insert(0) += 1;
+    }
     counts
 }
 
 /// TF-IDF profile from term counts; `df` gives each term's document frequency among `docs`.
-pub fn profile(counts: &HashMap<u64, u32>, df: impl Fn(u64) -> u64, docs: u64, keep: usize) -> Profile {
-    let mut w: Vec<(u64, f32)> = counts
+/// Keeps the `keep` heaviest word terms and `keep_actors` heaviest actors.
+pub fn profile(counts: &HashMap<u64, u32>, df: impl Fn(u64) -> u64, docs: u64, keep: usize, keep_actors: usize) -> Profile {
+    let w: Vec<(u64, f32)> = counts
         .iter()
         .map(|(&t, &c)| {
             let idf = ((docs as f32 + 1.0) / (df(t) as f32 + 1.0)).ln() + 1.0;
             (t, (1.0 + (c as f32).ln()) * idf)
         })
         .collect();
-    w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    w.truncate(keep);
-    normalise(w)
+    from_weights(w, keep, keep_actors)
 }
 
-fn normalise(mut w: Vec<(u64, f32)>) -> Profile {
-    let norm = w.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        w.iter_mut().for_each(|(_, x)| *x /= norm);
+/// Keep the heaviest terms of each kind, normalise each kind, sort by term.
+fn from_weights(w: Vec<(u64, f32)>, keep: usize, keep_actors: usize) -> Profile {
+    let (mut actors, mut words): (Vec<_>, Vec<_>) = w.into_iter().partition(|(t, _)| is_actor(*t));
+    let mut out = Vec::with_capacity(keep + keep_actors);
+    for (part, n) in [(&mut words, keep), (&mut actors, keep_actors)] {
+        part.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        part.truncate(n);
+        let norm = part.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            part.iter_mut().for_each(|(_, x)| *x /= norm);
+        }
+        out.append(part);
     }
-    w.sort_unstable_by_key(|(t, _)| *t);
-    Profile(w)
+    out.sort_unstable_by_key(|(t, _)| *t);
+    Profile(out)
 }
 
 impl Profile {
-    pub fn cosine(&self, other: &Profile) -> f32 {
+    /// Whether any actor term is held (they sort last).
+    pub fn has_actors(&self) -> bool {
+        self.0.last().is_some_and(|(t, _)| is_actor(*t))
+    }
+
+    /// Cosines of the word parts and of the actor parts.
+    pub fn cosines(&self, other: &Profile) -> (f32, f32) {
         let (a, b) = (&self.0, &other.0);
-        let (mut i, mut j, mut sum) = (0, 0, 0.0);
+        let (mut i, mut j, mut words, mut actors) = (0, 0, 0.0, 0.0);
         while i < a.len() && j < b.len() {
             match a[i].0.cmp(&b[j].0) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    sum += a[i].1 * b[j].1;
+                    let x = a[i].1 * b[j].1;
+                    if is_actor(a[i].0) {
+                        actors += x;
+                    } else {
+                        words += x;
+                    }
                     i += 1;
                     j += 1;
                 }
             }
         }
-        sum
+        (words, actors)
+    }
+
+    /// How close this profile is to `other`, `days_apart` apart, under `params`.
+    pub fn similarity(&self, other: &Profile, days_apart: Option<i32>, params: &StoryParams) -> Similarity {
+        let (terms, actors) = self.cosines(other);
+        let with_actors = self.has_actors() && other.has_actors();
+        Similarity::combine(terms, actors, with_actors, days_apart, params)
     }
 
     /// The profile of this story (of `n` members) joined with `other` (of `m` members).
-    pub fn merged(&self, n: f32, other: &Profile, m: f32, keep: usize) -> Profile {
+    pub fn merged(&self, n: f32, other: &Profile, m: f32, keep: usize, keep_actors: usize) -> Profile {
         let mut acc: HashMap<u64, f32> = self.0.iter().map(|(t, x)| (*t, x * n)).collect();
         for (t, x) in &other.0 {
             *acc.entry(*t).or_default() += x * m;
         }
-        let mut w: Vec<(u64, f32)> = acc.into_iter().collect();
-        w.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        w.truncate(keep);
-        normalise(w)
+        from_weights(acc.into_iter().collect(), keep, keep_actors)
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -202,33 +362,48 @@ impl StoryIndex {
         self.stories.is_empty()
     }
 
-    /// The closest story to `profile` with a similarity of at least `min`: among stories within
-    /// `window` days of `day` for a dated article, or touched after arrival `recent_after` for
-    /// an undated one.
-    pub fn nearest(&self, profile: &Profile, day: Option<i32>, window: i32, recent_after: i64, min: f32) -> Option<(f32, i64)> {
-        let eligible = |e: &StoryEntry| match day {
-            Some(d) => matches!((e.first_day, e.last_day), (Some(f), Some(l)) if f <= d + window && l >= d - window),
+    /// The stories `profile` (of an article published on `day`) may join, best first, at most
+    /// two, each scoring at least `params.min_score`. A dated article is compared with dated
+    /// stories at most `window_days` outside their dates; otherwise only stories touched after
+    /// arrival `recent_after` are eligible.
+    pub fn nearest(&self, profile: &Profile, day: Option<i32>, recent_after: i64, params: &StoryParams) -> Vec<(Similarity, i64)> {
+        let days_apart = |e: &StoryEntry| match (day, e.first_day, e.last_day) {
+            (Some(d), Some(f), Some(l)) => Some((f - d).max(d - l).max(0)),
+            _ => None,
+        };
+        let eligible = |e: &StoryEntry| match days_apart(e) {
+            Some(apart) => apart as i64 <= params.window_days,
             None => e.last_seq > recent_after,
         };
+        let w = params.actor_weight;
+        // An upper bound of each story's score (terms + w * actors bounds both the weighted
+        // sum and terms alone): a story's profile weights are at most 1 per term.
         let mut bound: HashMap<u32, f32> = HashMap::new();
-        for (t, w) in &profile.0 {
+        for (t, x) in &profile.0 {
+            let x = x * if is_actor(*t) { w } else { 1.0 };
             for &s in self.postings.get(t).map(Vec::as_slice).unwrap_or(&[]) {
-                *bound.entry(s).or_default() += w;
+                *bound.entry(s).or_default() += x;
             }
         }
         let mut ranked: Vec<(f32, i64)> = bound
             .into_iter()
-            .filter(|(_, b)| *b >= min)
+            .filter(|(_, b)| *b >= params.min_score)
             .map(|(s, b)| (b, s as i64))
             .filter(|(_, s)| self.stories.get(s).is_some_and(eligible))
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        ranked
+        let mut found: Vec<(Similarity, i64)> = ranked
             .into_iter()
             .take(STORIES_COMPARED)
-            .map(|(_, s)| (self.stories[&s].profile.cosine(profile), s))
-            .filter(|(sim, _)| *sim >= min)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, s)| {
+                let e = &self.stories[&s];
+                (e.profile.similarity(profile, days_apart(e), params), s)
+            })
+            .filter(|(sim, _)| sim.clears(params.min_score))
+            .collect();
+        found.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then(a.1.cmp(&b.1)));
+        found.truncate(2);
+        found
     }
 }
 
@@ -279,7 +454,17 @@ pub struct Story {
     pub agencies: Vec<String>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+    /// Its articles in timeline order: by publication date, then arrival; undated ones last.
     pub articles: Vec<StoryArticle>,
+    /// The outlets of its articles, as far as known.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Every passage shared by two of its articles, with the article that published it first.
+    #[serde(default)]
+    pub passages: Vec<StoryPassage>,
+    /// Why each article joined or started it, and the merges, in arrival order.
+    #[serde(default)]
+    pub events: Vec<StoryEvent>,
 }
 
 /// One article of a story.
@@ -294,7 +479,65 @@ pub struct StoryArticle {
     /// Share of its words found in passages shared with other stored articles.
     pub copied_fraction: f64,
     pub credits: Vec<String>,
+    /// Share of its words shared with articles before it in the timeline: what it copied.
+    #[serde(default)]
+    pub copied_from_earlier_fraction: f64,
+    /// The earlier articles it shares passages with, most words first.
+    #[serde(default)]
+    pub copied_from: Vec<CopiedFrom>,
+    /// Share of its words it was the first to carry and later articles share.
+    #[serde(default)]
+    pub first_published_fraction: f64,
+    /// Its own text: stretches of eight words or more that no other article of the story carries.
+    #[serde(default)]
+    pub added: Vec<Stretch>,
 }
+
+/// An earlier article and how many words were copied from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopiedFrom {
+    pub id: String,
+    pub source: Option<String>,
+    pub words: i64,
+}
+
+/// A stretch of an article's cleaned body, by character offsets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stretch {
+    pub start: usize,
+    pub end: usize,
+    pub words: usize,
+    pub text: String,
+}
+
+/// A passage shared by two articles of a story (`a` the earlier in the timeline), with character
+/// offsets into each body, and the article of the story that carried this text first: `a`, or
+/// an article `a` itself copied it from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryPassage {
+    pub a: String,
+    pub b: String,
+    pub a_start: i64,
+    pub a_end: i64,
+    pub b_start: i64,
+    pub b_end: i64,
+    pub matched_words: i64,
+    pub first_published: String,
+    /// The passage as `a` has it.
+    pub text: String,
+}
+
+/// What an article did to a story, and why (`detail`: the similarity that made it join, the
+/// articles it shares passages with, or the stories merged).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryEvent {
+    pub article: String,
+    pub kind: String,
+    pub detail: serde_json::Value,
+}
+
+/// A line of the story list.
+pub use crate::store::StorySummary;
 
 #[cfg(test)]
 mod tests {
@@ -303,33 +546,54 @@ mod tests {
 
     fn prof(title: &str, body: &str) -> Profile {
         let c = term_counts(&tokenize(title), title, &tokenize(body), body);
-        profile(&c, |_| 1, 10, 64)
+        profile(&c, |_| 1, 10, 64, 32)
     }
+
+    const A: (&str, &str) = ("Pentagon says Taliban keep al-Qaeda ties", "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.");
+    const B: (&str, &str) = ("Taliban still tied to al-Qaeda: Pentagon", "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.");
+    const C: (&str, &str) = ("Stocks rally in Tokyo", "Exporters led gains as the yen weakened against the dollar on Tuesday.");
 
     #[test]
     fn similar_reports_are_closer_than_unrelated_ones() {
-        let a = prof("Pentagon says Taliban keep al-Qaeda ties", "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.");
-        let b = prof("Taliban still tied to al-Qaeda: Pentagon", "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.");
-        let c = prof("Stocks rally in Tokyo", "Exporters led gains as the yen weakened against the dollar on Tuesday.");
-        assert!(a.cosine(&b) > 0.35, "{}", a.cosine(&b));
-        assert!(a.cosine(&c) < 0.05);
-        assert!((a.cosine(&a) - 1.0).abs() < 1e-5);
+        let (a, b, c) = (prof(A.0, A.1), prof(B.0, B.1), prof(C.0, C.1));
+        let p = StoryParams::default();
+        let ab = a.similarity(&b, Some(0), &p);
+        assert!(ab.terms > 0.35 && ab.actors > 0.35, "{ab:?}");
+        assert!(a.similarity(&c, Some(0), &p).score < 0.05);
+        let aa = a.similarity(&a, None, &p);
+        assert!((aa.terms - 1.0).abs() < 1e-5 && (aa.actors - 1.0).abs() < 1e-5);
+        let later = a.similarity(&b, Some(3), &p);
+        assert!((later.score / ab.score - (-0.5f64).exp()).abs() < 1e-3, "decays with days apart");
+    }
+
+    #[test]
+    fn actors_are_capitalised_runs_and_their_words() {
+        let text = "Perennial party girl Tara Reid checked into Promises Treatment Center, her rep told People. \
+                    Reid launched a line on Monday. The Bank of England said. After that, nothing.";
+        let names = actors(text, &tokenize(text));
+        for n in ["tara reid", "tara", "reid", "promises treatment center", "bank of england", "england", "people"] {
+            assert!(names.iter().any(|x| x == n), "{n} in {names:?}");
+        }
+        for n in ["perennial", "monday", "the", "after", "of"] {
+            assert!(!names.iter().any(|x| x == n), "{n} not in {names:?}");
+        }
     }
 
     #[test]
     fn the_index_finds_the_nearest_story_in_its_window_only() {
-        let a = prof("Pentagon says Taliban keep al-Qaeda ties", "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.");
-        let b = prof("Taliban still tied to al-Qaeda: Pentagon", "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.");
-        let c = prof("Stocks rally in Tokyo", "Exporters led gains as the yen weakened against the dollar on Tuesday.");
+        let (a, b, c) = (prof(A.0, A.1), prof(B.0, B.1), prof(C.0, C.1));
         let mut idx = StoryIndex::default();
         let day = day_number("2020-07-01");
+        let p = StoryParams::default();
         idx.put(1, StoryEntry { members: 1, profile: a, first_day: day, last_day: day, last_seq: 1 });
         idx.put(2, StoryEntry { members: 1, profile: c, first_day: day, last_day: day, last_seq: 2 });
-        assert_eq!(idx.nearest(&b, day, 3, 0, 0.35).map(|x| x.1), Some(1));
-        assert_eq!(idx.nearest(&b, day.map(|d| d + 10), 3, 0, 0.35), None, "out of the window");
-        assert_eq!(idx.nearest(&b, None, 3, 1, 0.35), None, "undated: only stories touched recently");
+        let best = |day: Option<i32>, recent_after: i64, idx: &StoryIndex| idx.nearest(&b, day, recent_after, &p).first().map(|x| x.1);
+        assert_eq!(best(day, 0, &idx), Some(1));
+        assert_eq!(best(day.map(|d| d + 10), 0, &idx), None, "out of the window");
+        assert_eq!(best(None, 1, &idx), None, "undated: only stories touched recently");
+        assert_eq!(best(None, 0, &idx), Some(1));
         idx.remove(1);
-        assert_eq!(idx.nearest(&b, day, 3, 0, 0.35), None);
+        assert_eq!(best(day, 0, &idx), None);
     }
 
     #[test]
@@ -343,7 +607,8 @@ mod tests {
     fn profiles_round_trip_and_merge() {
         let a = prof("Pentagon report", "Taliban ties persist says Pentagon");
         assert_eq!(Profile::from_bytes(&a.to_bytes()), a);
-        let m = a.merged(1.0, &a, 1.0, 64);
-        assert!((m.cosine(&a) - 1.0).abs() < 1e-5);
+        let m = a.merged(1.0, &a, 1.0, 64, 32);
+        let (words, actors) = m.cosines(&a);
+        assert!((words - 1.0).abs() < 1e-5 && (actors - 1.0).abs() < 1e-5);
     }
 }
