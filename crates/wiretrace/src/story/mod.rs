@@ -323,20 +323,36 @@ pub struct StoryIndex {
     pub upto: i64,
 }
 
+/// A story is found through its heaviest terms only (its signature): an article close enough to
+/// join it shares some of them, and posting every term made each lookup walk the long lists of
+/// common words (measured with `cargo bench --bench story_index`).
+const SIGNATURE_WORDS: usize = 16;
+const SIGNATURE_ACTORS: usize = 8;
+
+fn signature(profile: &Profile) -> Vec<u64> {
+    let (mut actors, mut words): (Vec<(u64, f32)>, Vec<(u64, f32)>) = profile.0.iter().partition(|(t, _)| is_actor(*t));
+    let mut out = Vec::with_capacity(SIGNATURE_WORDS + SIGNATURE_ACTORS);
+    for (part, n) in [(&mut words, SIGNATURE_WORDS), (&mut actors, SIGNATURE_ACTORS)] {
+        part.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out.extend(part.iter().take(n).map(|(t, _)| *t));
+    }
+    out
+}
+
 /// Terms held by more stories than this stop being followed: they no longer tell stories apart.
-const MAX_STORIES_PER_TERM: usize = 20_000;
+const MAX_STORIES_PER_TERM: usize = 5_000;
 /// Stories whose exact similarity is computed, the most promising first.
 const STORIES_COMPARED: usize = 32;
 
 impl StoryIndex {
     /// Record a story's state (new, or changed by an article joining).
     pub fn put(&mut self, id: i64, entry: StoryEntry) {
-        let known = self.stories.get(&id).map(|e| &e.profile);
-        for (t, _) in &entry.profile.0 {
-            if known.is_some_and(|p| p.0.binary_search_by_key(t, |x| x.0).is_ok()) {
+        let known = self.stories.get(&id).map(|e| signature(&e.profile));
+        for t in signature(&entry.profile) {
+            if known.as_ref().is_some_and(|k| k.contains(&t)) {
                 continue;
             }
-            let list = self.postings.entry(*t).or_default();
+            let list = self.postings.entry(t).or_default();
             if list.len() < MAX_STORIES_PER_TERM {
                 list.push(id as u32);
             }
@@ -376,15 +392,31 @@ impl StoryIndex {
             None => e.last_seq > recent_after,
         };
         let w = params.actor_weight;
-        // An upper bound of each story's score (terms + w * actors bounds both the weighted
-        // sum and terms alone): a story's profile weights are at most 1 per term.
+        // Candidates are the stories sharing a term, with an upper bound of their score (terms
+        // + w * actors bounds both the weighted sum and terms alone; a story's weights are at
+        // most 1 per term). Terms are taken heaviest first; once the rest of the profile could
+        // not lift a story to the threshold by itself (Cauchy-Schwarz: the rest's norm is
+        // below it), lighter terms, which are the common ones with long lists, are skipped.
+        let mut terms: Vec<(u64, f32)> = profile.0.iter().map(|&(t, x)| (t, if is_actor(t) { x * w } else { x })).collect();
+        terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut rest_sq: Vec<f32> = vec![0.0; terms.len() + 1];
+        for i in (0..terms.len()).rev() {
+            rest_sq[i] = rest_sq[i + 1] + terms[i].1 * terms[i].1;
+        }
         let mut bound: HashMap<u32, f32> = HashMap::new();
-        for (t, x) in &profile.0 {
-            let x = x * if is_actor(*t) { w } else { 1.0 };
+        let mut slack = 0.0;
+        for (i, (t, x)) in terms.iter().enumerate() {
+            // The words and actors parts are each normalised, so their norms add at most.
+            let rest = rest_sq[i].sqrt() * std::f32::consts::SQRT_2;
+            if rest < params.min_score {
+                slack = rest;
+                break;
+            }
             for &s in self.postings.get(t).map(Vec::as_slice).unwrap_or(&[]) {
                 *bound.entry(s).or_default() += x;
             }
         }
+        let bound = bound.into_iter().map(|(s, b)| (s, b + slack));
         let mut ranked: Vec<(f32, i64)> = bound
             .into_iter()
             .filter(|(_, b)| *b >= params.min_score)
