@@ -139,6 +139,10 @@ struct StoryArgs {
     /// Score an article needs with two stories to merge them (0-1).
     #[arg(long)]
     merge_threshold: Option<f32>,
+    /// A story whose articles fall into two groups scoring this or less together is split
+    /// (0 turns splitting off).
+    #[arg(long)]
+    split_threshold: Option<f32>,
     /// Scale of the time decay, in days.
     #[arg(long)]
     time_scale_days: Option<f32>,
@@ -150,7 +154,7 @@ struct StoryArgs {
 impl StoryArgs {
     fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
         let p = &mut config.story;
-        for (name, v) in [("story-threshold", self.story_threshold), ("actor-weight", self.actor_weight), ("merge-threshold", self.merge_threshold)] {
+        for (name, v) in [("story-threshold", self.story_threshold), ("actor-weight", self.actor_weight), ("merge-threshold", self.merge_threshold), ("split-threshold", self.split_threshold)] {
             if v.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
                 anyhow::bail!("--{name} must be between 0 and 1");
             }
@@ -164,6 +168,7 @@ impl StoryArgs {
         p.min_score = self.story_threshold.unwrap_or(p.min_score);
         p.actor_weight = self.actor_weight.unwrap_or(p.actor_weight);
         p.merge_score = self.merge_threshold.unwrap_or(p.merge_score);
+        p.split_score = self.split_threshold.unwrap_or(p.split_score);
         p.time_scale_days = self.time_scale_days.unwrap_or(p.time_scale_days);
         p.window_days = self.window_days.unwrap_or(p.window_days);
         Ok(())

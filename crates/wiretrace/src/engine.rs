@@ -17,7 +17,7 @@ use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits
 use crate::store::{NewArticle, Store, StoreError};
 use crate::store::{OptionalRow, StoryState};
 use crate::story::{
-    day_number, profile, term_counts, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
+    centroid, day_number, profile, split_due, term_counts, two_way_split, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
     Similarity, StoryParams, StoryPassage, StorySummary, Stretch, TermStats,
 };
 use crate::text::tokenize;
@@ -88,9 +88,7 @@ pub fn compare(a: &Article, b: &Article, params: AlignParams) -> Alignment {
 /// `terms` (a store's document frequencies) words are TF-IDF weighted; without, by counts alone.
 pub fn story_similarity(a: &Article, b: &Article, terms: Option<&TermStats>, params: &StoryParams) -> Similarity {
     let prof = |x: &Article| {
-        let body = x.body_text();
-        let title = x.title.clone().unwrap_or_default();
-        let counts = term_counts(&tokenize(&title), &title, &tokenize(&body), &body);
+        let counts = article_counts(x.title.as_deref(), &x.body_text());
         match terms {
             Some(t) => profile(&counts, |term| t.df(term) + 1, t.docs + 1, params.profile_terms, params.profile_actors),
             None => profile(&counts, |_| 1, 1, params.profile_terms, params.profile_actors),
@@ -570,6 +568,11 @@ impl Engine {
                 last_seq: seq,
             };
             story_index.put(target, entry);
+            if sp.split_score > 0.0 && split_due(members) {
+                let t = Instant::now();
+                split(w, story_index, terms, &sp, target, seq)?;
+                *story_seconds += t.elapsed().as_secs_f64();
+            }
             Ok(seq)
         })?;
         terms.add_document(counts.keys().copied());
@@ -715,6 +718,57 @@ impl Engine {
         }
         Ok(((covered as f64 / words as f64) * 1000.0).round() / 1000.0)
     }
+}
+
+/// Split story `id` in two if its articles read as two stories (checked as article `seq` joins),
+/// and record why on both.
+fn split(
+    w: &crate::store::Writer,
+    index: &mut StoryIndex,
+    terms: &TermStats,
+    sp: &StoryParams,
+    id: i64,
+    seq: i64,
+) -> Result<(), Error> {
+    let r = w.read();
+    let members = r.story_members(id)?;
+    let profiles: Vec<Profile> = members
+        .iter()
+        .map(|m| {
+            let counts = article_counts(m.title.as_deref(), &m.body);
+            profile(&counts, |t| terms.df(t) + 1, terms.docs + 1, sp.profile_terms, sp.profile_actors)
+        })
+        .collect();
+    let groups: Vec<i64> = members.iter().map(|m| m.copy_group).collect();
+    let Some((moved, between)) = two_way_split(&profiles, &groups, sp) else { return Ok(()) };
+    let new = w.new_story()?;
+    let moved_seqs: Vec<i64> = moved.iter().map(|&i| members[i].seq).collect();
+    w.move_articles(&moved_seqs, new)?;
+    let stay: Vec<usize> = (0..members.len()).filter(|i| !moved.contains(i)).collect();
+    let ids = |part: &[usize]| -> Result<Vec<String>, Error> { part.iter().map(|&i| Ok(r.article(members[i].seq)?.id)).collect() };
+    let reason = format!("its articles fell into two groups scoring {} together, at most {}", between.score, rounded(sp.split_score));
+    for (story, part, other) in [(id, &stay, new), (new, &moved, id)] {
+        let centre = centroid(&profiles, part, sp);
+        w.reset_story(story, part.len() as i64, &centre, seq)?;
+        let days: Vec<i32> = part.iter().filter_map(|&i| members[i].published.as_deref().and_then(day_number)).collect();
+        let entry = StoryEntry {
+            members: part.len() as i64,
+            profile: centre,
+            first_day: days.iter().copied().min(),
+            last_day: days.iter().copied().max(),
+            last_seq: seq,
+        };
+        index.put(story, entry);
+        let detail = serde_json::json!({"other": other, "articles": ids(part)?, "similarity": between, "reason": reason});
+        w.add_story_event(story, seq, "split", &detail)?;
+    }
+    Ok(())
+}
+
+/// Term counts of an article's headline and body, as the story stage counts them.
+fn article_counts(title: Option<&str>, body: &str) -> HashMap<u64, u32> {
+    let title = title.unwrap_or_default();
+    term_counts(&tokenize(title), title, &tokenize(body), body)
 }
 
 /// A setting as shown in records (an `f32` printed as `f64` shows binary noise).

@@ -174,6 +174,16 @@ pub struct StoredPassage {
     pub matched_words: i64,
 }
 
+/// An article of a story, as a split reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryMember {
+    pub seq: i64,
+    pub title: Option<String>,
+    pub body: String,
+    pub published: Option<String>,
+    pub copy_group: i64,
+}
+
 /// One entry of a story's record: what an article did to it, and why.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StoredEvent {
@@ -390,6 +400,17 @@ impl Reader<'_> {
             s.sources = sources.query_map([s.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         }
         Ok(out)
+    }
+
+    /// The articles of `story` with what re-weighing them needs, in arrival order.
+    pub fn story_members(&self, story: i64) -> Result<Vec<StoryMember>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT seq, title, body, published, copy_group FROM articles WHERE story = ?1 ORDER BY seq",
+        )?;
+        let rows = st.query_map([story], |r| {
+            Ok(StoryMember { seq: r.get(0)?, title: r.get(1)?, body: r.get(2)?, published: r.get(3)?, copy_group: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The number of stories held.
@@ -708,6 +729,29 @@ impl Writer<'_> {
                  WHERE id = ?1",
             )?
             .execute(params![id, members, profile.to_bytes(), seq, published])?;
+        Ok(())
+    }
+
+    /// Move articles `seqs` into story `to`, and set both stories' state from their members.
+    pub fn move_articles(&self, seqs: &[i64], to: i64) -> Result<()> {
+        let mut st = self.0.prepare_cached("UPDATE articles SET story = ?1 WHERE seq = ?2")?;
+        for &seq in seqs {
+            st.execute(params![to, seq])?;
+        }
+        Ok(())
+    }
+
+    /// Set a story's state outright (after a split): its dates from its articles, and touched by
+    /// arrival `seq` (so other processes read the new state).
+    pub fn reset_story(&self, id: i64, members: i64, profile: &Profile, seq: i64) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "UPDATE stories SET members = ?2, profile = ?3, last_seq = ?4,
+                    first_seen = (SELECT min(published) FROM articles WHERE story = ?1),
+                    last_seen = (SELECT max(published) FROM articles WHERE story = ?1)
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, members, profile.to_bytes(), seq])?;
         Ok(())
     }
 

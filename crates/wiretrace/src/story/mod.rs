@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{word_hash, Token};
 
-/// Story parameters. The defaults of `min_score`, `actor_weight` and `merge_score` were tuned on
+/// Story parameters. The defaults of `min_score`, `actor_weight`, `merge_score` and `split_score` were tuned on
 /// the first 20 topics of ECB+ (`bench/story_eval.py --tune`); the time scale was not (too few
 /// of its documents carry a date to tell 3 days from 30), and the window is three scales.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,6 +27,8 @@ pub struct StoryParams {
     pub actor_weight: f32,
     /// An article scoring at least this with two stories merges them.
     pub merge_score: f32,
+    /// A story whose articles fall into two groups this close (or less) is split in two.
+    pub split_score: f32,
     /// Word terms kept in a profile.
     pub profile_terms: usize,
     /// Actor names kept in a profile.
@@ -42,9 +44,10 @@ impl Default for StoryParams {
         StoryParams {
             window_days: 9,
             time_scale_days: 3.0,
-            min_score: 0.30,
+            min_score: 0.25,
             actor_weight: 0.5,
             merge_score: 0.4,
+            split_score: 0.45,
             profile_terms: 128,
             profile_actors: 64,
             min_link_words: 20,
@@ -179,7 +182,18 @@ pub fn actors(text: &str, tokens: &[Token]) -> Vec<String> {
         }
     }
     flush(&mut run, &mut out);
+    // Years mentioned say when, as names say who and where: two earthquakes of one kind are
+    // told apart by them.
+    out.extend(tokens.iter().map(word).filter(|w| is_year(w)).map(|y| format!("year {y}")));
+    // Figures (ages, tolls, scores, magnitudes) tell two events of one kind apart too.
+    out.extend(
+        tokens.iter().map(word).filter(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit()) && !is_year(w)).map(|n| format!("figure {n}")),
+    );
     out.iter().map(|n| crate::text::fold(n)).collect()
+}
+
+fn is_year(word: &str) -> bool {
+    word.len() == 4 && (word.starts_with("19") || word.starts_with("20")) && word.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Term counts of an article: headline words count twice; stopwords, numbers and words of fewer
@@ -196,7 +210,11 @@ pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text:
         }
     };
     add(title, title_text, 2);
-    add(body, body_text, 1);
+    // The lead (first two paragraphs) says what happened; it counts twice.
+    let lead_end = body_text.match_indices("\n\n").nth(1).map_or(body_text.len(), |(i, _)| i);
+    let lead = body.partition_point(|t| t.byte_end <= lead_end);
+    add(&body[..lead], body_text, 2);
+    add(&body[lead..], body_text, 1);
     for name in actors(body_text, body) {
         *counts.entry(actor_term(&name)).or_insert(0) += 1;
     }
@@ -294,6 +312,75 @@ impl Profile {
                 .collect(),
         )
     }
+}
+
+/// The mean of `profiles` (those at `members`), re-weighted and truncated like any profile.
+pub fn centroid(profiles: &[Profile], members: &[usize], params: &StoryParams) -> Profile {
+    let mut acc: HashMap<u64, f32> = HashMap::new();
+    for &i in members {
+        for (t, x) in &profiles[i].0 {
+            *acc.entry(*t).or_default() += x;
+        }
+    }
+    from_weights(acc.into_iter().collect(), params.profile_terms, params.profile_actors)
+}
+
+/// Whether a story of `members` articles is due a check for a split: every 4 articles up to 64,
+/// then at 128, 256, ... (a check reads every article, so checks must thin out as stories grow).
+pub fn split_due(members: i64) -> bool {
+    (members >= 4 && members <= 64 && members % 4 == 0) || (members > 64 && members.count_ones() == 1)
+}
+
+/// Whether a story reads as two: its articles (their `profiles`, and `groups`, the copy group of
+/// each, which are never separated) are split in two by 2-means from its two most different
+/// articles; if each part holds two articles or more and the parts' centroids score at most
+/// `split_score`, returns the part without the first article and that similarity.
+pub fn two_way_split(profiles: &[Profile], groups: &[i64], params: &StoryParams) -> Option<(Vec<usize>, Similarity)> {
+    let n = profiles.len();
+    if n < 4 {
+        return None;
+    }
+    let all: Vec<usize> = (0..n).collect();
+    let sim = |a: &Profile, b: &Profile| a.similarity(b, None, params).score;
+    let whole = centroid(profiles, &all, params);
+    // Seeds: the article least like the story, and the article least like that one.
+    let farthest = |from: &Profile| {
+        (0..n).min_by(|&i, &j| sim(&profiles[i], from).total_cmp(&sim(&profiles[j], from)).then(i.cmp(&j))).unwrap()
+    };
+    let a = farthest(&whole);
+    let b = farthest(&profiles[a]);
+    if a == b {
+        return None;
+    }
+    let (mut ca, mut cb) = (profiles[a].clone(), profiles[b].clone());
+    let mut side = vec![false; n];
+    for _ in 0..10 {
+        let mut next: Vec<bool> = profiles.iter().map(|p| sim(p, &cb) > sim(p, &ca)).collect();
+        // A copy group goes whole to the side most of it chose.
+        let mut votes: HashMap<i64, i32> = HashMap::new();
+        for (g, &s) in groups.iter().zip(&next) {
+            *votes.entry(*g).or_default() += if s { 1 } else { -1 };
+        }
+        for (g, s) in groups.iter().zip(next.iter_mut()) {
+            *s = votes[g] > 0;
+        }
+        if next == side {
+            break;
+        }
+        side = next;
+        let (pa, pb): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| !side[i]);
+        if pa.is_empty() || pb.is_empty() {
+            return None;
+        }
+        ca = centroid(profiles, &pa, params);
+        cb = centroid(profiles, &pb, params);
+    }
+    let (pa, pb): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| side[i] == side[0]);
+    if pa.len() < 2 || pb.len() < 2 {
+        return None;
+    }
+    let between = centroid(profiles, &pa, params).similarity(&centroid(profiles, &pb, params), None, params);
+    (between.score <= params.split_score as f64).then_some((pb, between))
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (the form every stored date has).
@@ -626,6 +713,35 @@ mod tests {
         assert_eq!(best(None, 0, &idx), Some(1));
         idx.remove(1);
         assert_eq!(best(day, 0, &idx), None);
+    }
+
+    #[test]
+    fn a_story_of_two_events_splits_and_copy_groups_stay_whole() {
+        let p = StoryParams::default();
+        let reid = [
+            "Tara Reid checked into Promises Treatment Center in Malibu, publicist Jack Ketsoyan said.",
+            "Actress Tara Reid entered Promises rehab in Malibu, according to Jack Ketsoyan.",
+            "Jack Ketsoyan confirmed Tara Reid is at Promises Treatment Center in Malibu.",
+        ];
+        let lohan = [
+            "Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage, lawyer Shawn Holley said.",
+            "Shawn Holley said Lindsay Lohan is at Betty Ford in Rancho Mirage.",
+            "Lindsay Lohan entered Betty Ford Center at Rancho Mirage, Shawn Holley confirmed.",
+        ];
+        let texts: Vec<&str> = reid.iter().zip(&lohan).flat_map(|(a, b)| [*a, *b]).collect();
+        let profiles: Vec<Profile> = texts.iter().map(|t| prof("Star checks into rehab", t)).collect();
+        let groups: Vec<i64> = (0..6).collect();
+        let (moved, between) = two_way_split(&profiles, &groups, &p).expect("two events");
+        assert_eq!(moved, [1, 3, 5], "the Lohan reports leave; the first article's side stays");
+        assert!(between.score <= p.split_score as f64);
+        // A copy group joining one Reid report to one Lohan report is never cut in two.
+        let glued = [0, 1, 2, 3, 4, 0];
+        let split = two_way_split(&profiles, &glued, &p);
+        assert!(split.as_ref().is_none_or(|(m, _)| m.contains(&5) == m.contains(&0)), "{split:?}");
+        // One event does not split.
+        let one: Vec<Profile> = reid.iter().chain(&reid).map(|t| prof("Tara Reid in rehab", t)).collect();
+        assert_eq!(two_way_split(&one, &groups, &p), None);
+        assert!(split_due(4) && split_due(8) && split_due(12) && !split_due(13) && split_due(128) && !split_due(96));
     }
 
     #[test]
