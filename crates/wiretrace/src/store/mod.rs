@@ -119,6 +119,7 @@ fn v3_actor_terms_and_story_events(tx: &rusqlite::Transaction) -> rusqlite::Resu
              detail TEXT NOT NULL
          );
          CREATE INDEX story_events_story ON story_events (story);
+         CREATE INDEX stories_latest ON stories (last_seen, last_seq);
          CREATE TABLE terms_v3 (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
          INSERT INTO terms_v3 SELECT hash & 0x7FFFFFFFFFFFFFFF, sum(df) FROM terms GROUP BY 1;
          DROP TABLE terms;
