@@ -397,3 +397,24 @@ fn similarity_scores_a_pair_and_checks_its_settings() {
     let (out, _) = run(bin().args(["similarity", "--story-threshold", "2"]).arg(f("0_a1.json")).arg(f("2_a2.json")));
     assert!(stderr(&out).contains("--story-threshold must be between 0 and 1"), "{}", stderr(&out));
 }
+
+#[test]
+fn tables_of_figures_join_stories_only_through_shared_passages() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = |company: &str, n: u32| {
+        format!(
+            "Shr {} cts vs {} cts. Net {},{}00 vs {},{}00. Revs {} mln vs {} mln. Avg shrs {} vs {}. Note: {company} year ended March {}.",
+            n, n + 3, n * 7, n + 1, n * 5, n + 2, n * 11, n * 9, n * 13, n * 17, n % 28 + 1
+        )
+    };
+    for (i, (company, n)) in [("Acme Corp", 12), ("Beta Industries", 47)].iter().enumerate() {
+        let v = serde_json::json!({"id": format!("t{i}"), "title": format!("{company} 4th qtr net"), "text": table(company, *n)});
+        fs::write(dir.path().join(format!("t{i}.json")), v.to_string()).unwrap();
+    }
+    let db = dir.path().join("w.db");
+    assert!(bin().args(["trace", "-q", "--db"]).arg(&db).arg(dir.path()).output().unwrap().status.success());
+    let stories = story_of_each(&db);
+    assert_ne!(stories["t0"], stories["t1"], "one template filled twice is not one story");
+    let (_, story) = run(bin().args(["story", "--format", "json", "--article", "t1", "--db"]).arg(&db));
+    assert!(story["events"][0]["detail"]["reason"].as_str().unwrap().contains("table of figures"), "{story}");
+}

@@ -467,6 +467,8 @@ impl Engine {
         let day = article.published.as_deref().and_then(day_number);
         let story_index = self.memory.stories.as_mut().expect("caught up");
         let story_seconds = &mut summary.stage_seconds.story;
+        let figures = rounded(figures_share(&body, &text.tokens) as f32);
+        let table = figures > MAX_FIGURES_SHARE;
         let seq = self.store.write(|w| -> Result<i64, Error> {
             let r = w.read();
             // Articles sharing enough text are one copy group, and one story.
@@ -485,6 +487,7 @@ impl Engine {
             let recent_after = r.last_seq()? - sp.recent_arrivals;
             let (target, decision) = match stories.first() {
                 Some(&s) => (Some(s), serde_json::json!({"reason": "shares passages", "with": copied_from})),
+                None if table => (None, serde_json::json!({"reason": TABLE_REASON, "figures_share": figures})),
                 None => {
                     let t = Instant::now();
                     let found = story_index.nearest(&prof, day, recent_after, &sp);
@@ -769,6 +772,18 @@ fn split(
 fn article_counts(title: Option<&str>, body: &str) -> HashMap<u64, u32> {
     let title = title.unwrap_or_default();
     term_counts(&tokenize(title), title, &tokenize(body), body)
+}
+
+/// Articles whose words are more than this share figures are tables (results, prices, weather),
+/// not narrative: they share their template with every table of their kind, so they join stories
+/// only through shared passages. (Reuters' earnings tables chained into one story of 1,878.)
+const MAX_FIGURES_SHARE: f64 = 0.3;
+const TABLE_REASON: &str = "a table of figures joins a story only through shared passages";
+
+/// Share of an article's words that are figures.
+fn figures_share(body: &str, tokens: &[crate::text::Token]) -> f64 {
+    let figures = tokens.iter().filter(|t| body[t.byte_start..t.byte_end].bytes().all(|b| b.is_ascii_digit())).count();
+    figures as f64 / tokens.len().max(1) as f64
 }
 
 /// A setting as shown in records (an `f32` printed as `f64` shows binary noise).
