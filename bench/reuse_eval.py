@@ -57,7 +57,8 @@ def trace(exe, corpus, work):
             os.remove(db + suffix)
     with open(os.path.join(work, "trace.json"), "w") as out, open(os.path.join(work, "trace.err"), "w") as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen([exe, "trace", "--quiet", "--format", "json", "--db", db, corpus], stdout=out, stderr=err)
+        p = subprocess.Popen([exe, "trace", "--quiet", "--summary-only", "--format", "json", "--db", db, corpus],
+                             stdout=out, stderr=err)
         _, status, usage = os.wait4(p.pid, 0)
         secs = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) not in (0, 3):
@@ -152,16 +153,14 @@ def ari(labels_a, labels_b):
     return round((index - expected) / (maximum - expected), 4) if maximum != expected else 1.0
 
 
-def evaluate_generated(exe, gen_dir, work):
+def load_gold(gen_dir):
+    """A generated set's texts, positive pairs, too-small pairs and gold cases (passages)."""
     meta = json.load(open(os.path.join(gen_dir, "meta.json")))
     texts = {}
     with open(os.path.join(gen_dir, "articles.jsonl"), encoding="utf-8") as f:
         for line in f:
             rec = json.loads(line)
             texts[rec["id"]] = rec["text"]
-    secs, rss, summary, passages, articles = trace(exe, os.path.join(gen_dir, "articles.jsonl"), work)
-    body_mismatch = sum(1 for a in articles if texts.get(a["id"]) != a["body"])
-
     gold_pos, gold_small, cases = set(), set(), {}
     min_words = meta["min_case_words"]
     with open(os.path.join(gen_dir, "gold.jsonl")) as f:
@@ -174,24 +173,39 @@ def evaluate_generated(exe, gen_dir, work):
             gold_pos.add(key)
             # Cases below the size that makes a pair positive are not asked of the aligner.
             cases[key] = [c for c in g["cases"] if len(WORD.findall(texts[g["a"]][c[0]:c[1]])) >= min_words]
+    return {"meta": meta, "texts": texts, "pos": gold_pos, "small": gold_small, "cases": cases}
+
+
+def score_detections(gold, passages):
+    """Pair P/R/F1 and PAN scores of detected passages: dicts with a, b, a_start, a_end, b_start,
+    b_end (character offsets into the generated texts), in either order of a and b."""
+    gold_pos, gold_small = gold["pos"], gold["small"]
     dets = defaultdict(list)
     for p in passages:
         a, b = p["a"], p["b"]
         det = (p["a_start"], p["a_end"], p["b_start"], p["b_end"])
-        # Both order a pair by arrival; turn it round only if the gold has it the other way.
+        # Detections order a pair their own way; turn it round only if the gold has it the other way.
         if (a, b) not in gold_pos and (a, b) not in gold_small and ((b, a) in gold_pos or (b, a) in gold_small):
             a, b, det = b, a, det[2:] + det[:2]
         dets[(a, b)].append(det)
-    pred = set(dets)
-    pred_scored = {p for p in pred if p not in gold_small}
+    pred_scored = {p for p in dets if p not in gold_small}
     tp = len(pred_scored & gold_pos)
     pair = prf(tp, len(pred_scored) - tp, len(gold_pos - pred_scored))
-    pan = pan_scores(cases, {k: v for k, v in dets.items() if k not in gold_small})
+    pan = pan_scores(gold["cases"], {k: v for k, v in dets.items() if k not in gold_small})
+    return pair, pan
+
+
+def evaluate_generated(exe, gen_dir, work):
+    gold = load_gold(gen_dir)
+    meta, texts = gold["meta"], gold["texts"]
+    secs, rss, summary, passages, articles = trace(exe, os.path.join(gen_dir, "articles.jsonl"), work)
+    body_mismatch = sum(1 for a in articles if texts.get(a["id"]) != a["body"])
+    pair, pan = score_detections(gold, passages)
     groups = json.load(open(os.path.join(gen_dir, "groups.json")))
     ids = [a["id"] for a in articles if a["id"] in groups]
     found = {a["id"]: a["copy_group"] for a in articles}
-    return {"articles": meta["articles"], "bytes": meta["bytes"], "gold_positive_pairs": len(gold_pos),
-            "gold_small_pairs_ignored": len(gold_small), "body_mismatches": body_mismatch,
+    return {"articles": meta["articles"], "bytes": meta["bytes"], "gold_positive_pairs": len(gold["pos"]),
+            "gold_small_pairs_ignored": len(gold["small"]), "body_mismatches": body_mismatch,
             "pairs": pair, "passages": pan, "copy_group_ari": ari([groups[i] for i in ids], [found[i] for i in ids]),
             "trace_seconds": round(secs, 2), "articles_per_s": round(meta["articles"] / secs, 1),
             "mb_per_s": round(meta["bytes"] / 1e6 / secs, 2), "peak_rss_mb": round(rss, 1),

@@ -734,6 +734,10 @@ fn split(
     seq: i64,
 ) -> Result<(), Error> {
     let r = w.read();
+    // Copy groups are never cut, so a story of one copy group cannot split.
+    if r.story_copy_groups(id)? < 2 {
+        return Ok(());
+    }
     let members = r.story_members(id)?;
     let profiles: Vec<Profile> = members
         .iter()

@@ -4,7 +4,8 @@
 //! articles (boilerplate) stop counting, which keeps both memory and candidate lists small.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::text::HashKeyMap;
 
 use crate::fingerprint::Keys;
 
@@ -54,7 +55,7 @@ pub struct SearchStats {
 #[derive(Debug, Default, Clone)]
 struct Postings {
     /// Key → one article, or (high bit set) the index of a list in `lists`.
-    heads: HashMap<u32, u32, BuildHasherDefault<KeyHasher>>,
+    heads: HashKeyMap<u32, u32>,
     lists: Vec<Vec<u32>>,
     /// Articles held over all lists, for the memory report.
     listed: usize,
@@ -189,25 +190,6 @@ impl Index {
         });
         out.truncate(p.max_candidates);
         (out, stats)
-    }
-}
-
-/// Keys are already well-mixed hashes: use them as they are.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        // hashbrown takes its control bits from the top: spread the 32-bit key over all 64.
-        self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | b as u64;
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = n as u64;
     }
 }
 

@@ -403,6 +403,14 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// The number of copy groups among the articles of `story`.
+    pub fn story_copy_groups(&self, story: i64) -> Result<i64> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT count(DISTINCT copy_group) FROM articles WHERE story = ?1")?
+            .query_row([story], |r| r.get(0))?)
+    }
+
     /// The articles of `story` with what re-weighing them needs, in arrival order.
     pub fn story_members(&self, story: i64) -> Result<Vec<StoryMember>> {
         let mut st = self.0.prepare_cached(

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::{word_hash, Token};
+use crate::text::{word_hash, HashKeyMap, Token};
 
 /// Story parameters. The defaults of `min_score`, `actor_weight`, `merge_score` and `split_score` were tuned on
 /// the first 20 topics of ECB+ (`bench/story_eval.py --tune`); the time scale was not (too few
@@ -405,7 +405,7 @@ pub struct StoryEntry {
 #[derive(Debug, Default)]
 pub struct StoryIndex {
     stories: HashMap<i64, StoryEntry>,
-    postings: HashMap<u64, Vec<u32>>,
+    postings: HashKeyMap<u64, Vec<u32>>,
     /// The latest article arrival whose story state has been read in.
     pub upto: i64,
 }
@@ -490,7 +490,7 @@ impl StoryIndex {
         for i in (0..terms.len()).rev() {
             rest_sq[i] = rest_sq[i + 1] + terms[i].1 * terms[i].1;
         }
-        let mut bound: HashMap<u32, f32> = HashMap::new();
+        let mut bound: HashKeyMap<u32, f32> = HashKeyMap::default();
         let mut slack = 0.0;
         for (i, (t, x)) in terms.iter().enumerate() {
             // The words and actors parts are each normalised, so their norms add at most.
@@ -530,16 +530,16 @@ impl StoryIndex {
 /// memory, and written back with each batch.
 #[derive(Debug, Default)]
 pub struct TermStats {
-    df: HashMap<u64, u32>,
+    df: HashKeyMap<u64, u32>,
     /// Counts not yet written to the store.
-    pending: HashMap<u64, u32>,
+    pending: HashKeyMap<u64, u32>,
     /// Documents counted.
     pub docs: u64,
 }
 
 impl TermStats {
     pub fn new(df: HashMap<u64, u32>, docs: u64) -> TermStats {
-        TermStats { df, pending: HashMap::new(), docs }
+        TermStats { df: df.into_iter().collect(), pending: HashKeyMap::default(), docs }
     }
 
     pub fn df(&self, term: u64) -> u64 {
@@ -557,7 +557,7 @@ impl TermStats {
 
     /// The counts added since the last call.
     pub fn take_pending(&mut self) -> HashMap<u64, u32> {
-        std::mem::take(&mut self.pending)
+        std::mem::take(&mut self.pending).into_iter().collect()
     }
 }
 
