@@ -17,7 +17,7 @@ use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits
 use crate::store::{NewArticle, Store, StoreError};
 use crate::store::{OptionalRow, StoryState};
 use crate::story::{
-    centroid, day_number, profile, split_due, term_counts, two_way_split, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
+    centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
     Similarity, StoryParams, StoryPassage, StorySummary, Stretch, TermStats,
 };
 use crate::text::tokenize;
@@ -467,7 +467,7 @@ impl Engine {
         let day = article.published.as_deref().and_then(day_number);
         let story_index = self.memory.stories.as_mut().expect("caught up");
         let story_seconds = &mut summary.stage_seconds.story;
-        let figures = rounded(figures_share(&body, &text.tokens) as f32);
+        let figures = rounded(figures_share(&body, &text.tokens));
         let table = figures > MAX_FIGURES_SHARE;
         let seq = self.store.write(|w| -> Result<i64, Error> {
             let r = w.read();
@@ -501,7 +501,7 @@ impl Engine {
                             }
                             (Some(id), serde_json::json!({"reason": "similar", "similarity": sim}))
                         }
-                        None => (None, serde_json::json!({"reason": "no story scored at least the threshold", "threshold": rounded(sp.min_score)})),
+                        None => (None, serde_json::json!({"reason": "no story scored at least the threshold", "threshold": rounded(sp.min_score as f64)})),
                     }
                 }
             };
@@ -545,7 +545,7 @@ impl Engine {
             w.add_story_event(target, seq, if started { "started" } else { "joined" }, &decision)?;
             if !merged.is_empty() {
                 let why = if decision["reason"] == "similar" {
-                    format!("the article scored at least {} with each", rounded(sp.merge_score))
+                    format!("the article scored at least {} with each", rounded(sp.merge_score as f64))
                 } else {
                     "the article shares passages with articles of each".to_string()
                 };
@@ -752,8 +752,8 @@ fn split(
     let moved_seqs: Vec<i64> = moved.iter().map(|&i| members[i].seq).collect();
     w.move_articles(&moved_seqs, new)?;
     let stay: Vec<usize> = (0..members.len()).filter(|i| !moved.contains(i)).collect();
-    let ids = |part: &[usize]| -> Result<Vec<String>, Error> { part.iter().map(|&i| Ok(r.article(members[i].seq)?.id)).collect() };
-    let reason = format!("its articles fell into two groups scoring {} together, at most {}", between.score, rounded(sp.split_score));
+    let ids = |part: &[usize]| -> Vec<&str> { part.iter().map(|&i| members[i].id.as_str()).collect() };
+    let reason = format!("its articles fell into two groups scoring {} together, at most {}", between.score, rounded(sp.split_score as f64));
     for (story, part, other) in [(id, &stay, new), (new, &moved, id)] {
         let centre = centroid(&profiles, part, sp);
         w.reset_story(story, part.len() as i64, &centre, seq)?;
@@ -766,7 +766,7 @@ fn split(
             last_seq: seq,
         };
         index.put(story, entry);
-        let detail = serde_json::json!({"other": other, "articles": ids(part)?, "similarity": between, "reason": reason});
+        let detail = serde_json::json!({"other": other, "articles": ids(part), "similarity": between, "reason": reason});
         w.add_story_event(story, seq, "split", &detail)?;
     }
     Ok(())
@@ -790,10 +790,6 @@ fn figures_share(body: &str, tokens: &[crate::text::Token]) -> f64 {
     figures as f64 / tokens.len().max(1) as f64
 }
 
-/// A setting as shown in records (an `f32` printed as `f64` shows binary noise).
-fn rounded(x: f32) -> f64 {
-    (x as f64 * 1e4).round() / 1e4
-}
 
 /// A stretch of `body` from token `s` to token `e` (exclusive).
 fn stretch(body: &str, tokens: &[crate::text::Token], s: usize, e: usize) -> Stretch {

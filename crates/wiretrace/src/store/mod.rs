@@ -179,6 +179,7 @@ pub struct StoredPassage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryMember {
     pub seq: i64,
+    pub id: String,
     pub title: Option<String>,
     pub body: String,
     pub published: Option<String>,
@@ -414,10 +415,17 @@ impl Reader<'_> {
     /// The articles of `story` with what re-weighing them needs, in arrival order.
     pub fn story_members(&self, story: i64) -> Result<Vec<StoryMember>> {
         let mut st = self.0.prepare_cached(
-            "SELECT seq, title, body, published, copy_group FROM articles WHERE story = ?1 ORDER BY seq",
+            "SELECT seq, id, title, body, published, copy_group FROM articles WHERE story = ?1 ORDER BY seq",
         )?;
         let rows = st.query_map([story], |r| {
-            Ok(StoryMember { seq: r.get(0)?, title: r.get(1)?, body: r.get(2)?, published: r.get(3)?, copy_group: r.get(4)? })
+            Ok(StoryMember {
+                seq: r.get(0)?,
+                id: r.get(1)?,
+                title: r.get(2)?,
+                body: r.get(3)?,
+                published: r.get(4)?,
+                copy_group: r.get(5)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

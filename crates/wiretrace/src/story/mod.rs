@@ -97,14 +97,20 @@ impl Similarity {
     fn combine(terms: f32, actors: f32, with_actors: bool, days_apart: Option<i32>, p: &StoryParams) -> Similarity {
         let w = if with_actors { p.actor_weight } else { 0.0 };
         let decay = days_apart.map_or(1.0, |d| (-0.5 * (d as f32 / p.time_scale_days).powi(2)).exp());
-        let round = |x: f32| (x as f64 * 1e4).round() / 1e4;
-        Similarity { terms: round(terms), actors: round(actors), days_apart, score: round(decay * ((1.0 - w) * terms + w * actors)) }
+        let score = decay * ((1.0 - w) * terms + w * actors);
+        Similarity { terms: rounded(terms as f64), actors: rounded(actors as f64), days_apart, score: rounded(score as f64) }
     }
 
     /// Whether this clears `threshold`.
     pub fn clears(&self, threshold: f32) -> bool {
-        self.score >= (threshold as f64 * 1e4).round() / 1e4
+        self.score >= rounded(threshold as f64)
     }
+}
+
+/// A score or setting as shown and compared: four decimals (an `f32` printed as `f64` would
+/// show binary noise).
+pub fn rounded(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
 }
 
 static STOPWORDS: LazyLock<HashSet<u64>> = LazyLock::new(|| {
