@@ -6,38 +6,10 @@
 
 use std::time::Instant;
 
+mod common;
+
+use common::{summary, Rng, Zipf};
 use wiretrace::story::{actor_term, word_term, Profile, StoryEntry, StoryIndex, StoryParams};
-
-/// xorshift64*: enough randomness for a benchmark, and no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// Draws ranks 0..n with probability proportional to 1/(rank+1).
-struct Zipf(Vec<f64>);
-
-impl Zipf {
-    fn new(n: usize) -> Zipf {
-        let mut acc = 0.0;
-        Zipf((0..n).map(|r| { acc += 1.0 / (r as f64 + 1.0); acc }).collect())
-    }
-
-    fn draw(&self, rng: &mut Rng) -> usize {
-        let x = rng.unit() * self.0.last().unwrap();
-        self.0.partition_point(|&c| c < x)
-    }
-}
 
 fn synthetic_profile(rng: &mut Rng, words: &Zipf, actors: &Zipf, p: &StoryParams) -> Profile {
     let mut w = Vec::new();
@@ -88,19 +60,12 @@ fn main() {
         times.push(t.elapsed().as_secs_f64() * 1e3);
         joined += usize::from(!found.is_empty());
     }
-    times.sort_by(f64::total_cmp);
-    let pct = |x: f64| times[((times.len() - 1) as f64 * x) as usize];
     let out = serde_json::json!({
         "stories": stories,
         "queries": queries,
         "queries_joining_a_story": joined,
         "build_seconds": (build * 100.0).round() / 100.0,
-        "ms_per_article": {
-            "mean": times.iter().sum::<f64>() / queries as f64,
-            "p50": pct(0.5),
-            "p99": pct(0.99),
-            "max": pct(1.0),
-        },
+        "ms_per_article": summary(times),
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap());
 }
