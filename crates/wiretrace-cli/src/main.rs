@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use wiretrace::engine::{compare, read_articles, read_one, story_similarity, Progress, TraceOptions};
-use wiretrace::story::Similarity;
+use wiretrace::story::{Similarity, StoryParams};
 use wiretrace::{Config, Engine};
 
 #[derive(Parser)]
@@ -131,46 +131,51 @@ enum Command {
 #[derive(Args, Clone, Copy)]
 struct StoryArgs {
     /// Score an article needs with a story to join it (0-1).
-    #[arg(long)]
-    story_threshold: Option<f32>,
+    #[arg(long, default_value_t = StoryParams::default().min_score)]
+    story_threshold: f32,
     /// Share of the score given by shared actors rather than shared terms (0-1).
-    #[arg(long)]
-    actor_weight: Option<f32>,
+    #[arg(long, default_value_t = StoryParams::default().actor_weight)]
+    actor_weight: f32,
     /// Score an article needs with two stories to merge them (0-1).
-    #[arg(long)]
-    merge_threshold: Option<f32>,
+    #[arg(long, default_value_t = StoryParams::default().merge_score)]
+    merge_threshold: f32,
     /// A story whose articles fall into two groups scoring this or less together is split
     /// (0 turns splitting off).
-    #[arg(long)]
-    split_threshold: Option<f32>,
+    #[arg(long, default_value_t = StoryParams::default().split_score)]
+    split_threshold: f32,
     /// Scale of the time decay, in days.
-    #[arg(long)]
-    time_scale_days: Option<f32>,
+    #[arg(long, default_value_t = StoryParams::default().time_scale_days)]
+    time_scale_days: f32,
     /// Dated articles further than this many days from a story never join it by similarity.
-    #[arg(long)]
-    window_days: Option<i64>,
+    #[arg(long, default_value_t = StoryParams::default().window_days)]
+    window_days: i64,
 }
 
 impl StoryArgs {
     fn apply(&self, config: &mut Config) -> anyhow::Result<()> {
-        let p = &mut config.story;
-        for (name, v) in [("story-threshold", self.story_threshold), ("actor-weight", self.actor_weight), ("merge-threshold", self.merge_threshold), ("split-threshold", self.split_threshold)] {
-            if v.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+        for (name, v) in [
+            ("story-threshold", self.story_threshold),
+            ("actor-weight", self.actor_weight),
+            ("merge-threshold", self.merge_threshold),
+            ("split-threshold", self.split_threshold),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
                 anyhow::bail!("--{name} must be between 0 and 1");
             }
         }
-        if self.time_scale_days.is_some_and(|v| v <= 0.0) {
+        if self.time_scale_days <= 0.0 {
             anyhow::bail!("--time-scale-days must be above 0");
         }
-        if self.window_days.is_some_and(|v| v < 0) {
+        if self.window_days < 0 {
             anyhow::bail!("--window-days must be 0 or more");
         }
-        p.min_score = self.story_threshold.unwrap_or(p.min_score);
-        p.actor_weight = self.actor_weight.unwrap_or(p.actor_weight);
-        p.merge_score = self.merge_threshold.unwrap_or(p.merge_score);
-        p.split_score = self.split_threshold.unwrap_or(p.split_score);
-        p.time_scale_days = self.time_scale_days.unwrap_or(p.time_scale_days);
-        p.window_days = self.window_days.unwrap_or(p.window_days);
+        let p = &mut config.story;
+        p.min_score = self.story_threshold;
+        p.actor_weight = self.actor_weight;
+        p.merge_score = self.merge_threshold;
+        p.split_score = self.split_threshold;
+        p.time_scale_days = self.time_scale_days;
+        p.window_days = self.window_days;
         Ok(())
     }
 }
