@@ -76,3 +76,30 @@ fn an_article_written_by_another_engine_is_found() {
     a.trace(&[third], &mut |_| {}).unwrap();
     assert_eq!(copy_group(&a, "third"), copy_group(&a, "second"));
 }
+
+#[test]
+fn a_reopened_store_reads_its_index_snapshot_and_still_finds_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let story = wire("harbour", 10);
+    let original = write_json(dir.path(), "a.json", "original", &story);
+    let copy = write_json(dir.path(), "b.json", "copy", &story[1..8]);
+    let other = write_json(dir.path(), "c.json", "other", &story[2..9]);
+    let mut a = Engine::open(&db, Config::default()).unwrap();
+    let first = a.trace(&[original], &mut |_| {}).unwrap().summary;
+    assert!(!first.index_from_snapshot, "a new store has no snapshot");
+    assert!(first.index_snapshot_kept);
+    drop(a);
+    let mut b = Engine::open(&db, Config::default()).unwrap();
+    let second = b.trace(&[copy], &mut |_| {}).unwrap().summary;
+    assert!(second.index_from_snapshot, "{second:?}");
+    assert_eq!(copy_group(&b, "copy"), copy_group(&b, "original"));
+    // A snapshot made with other index settings is not used: the index is rebuilt.
+    let mut config = Config::default();
+    config.index.max_df += 1;
+    let mut c = Engine::open(&db, config).unwrap();
+    let third = c.trace(&[other], &mut |_| {}).unwrap().summary;
+    assert!(!third.index_from_snapshot);
+    assert_eq!(third.indexed_articles, 3);
+    assert_eq!(copy_group(&c, "other"), copy_group(&c, "original"));
+}

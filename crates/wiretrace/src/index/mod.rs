@@ -3,8 +3,6 @@
 //! store keeps each article's keys, and the index is rebuilt from them); anchors held by too many
 //! articles (boilerplate) stop counting, which keeps both memory and candidate lists small.
 
-use std::collections::HashMap;
-
 use crate::text::HashKeyMap;
 
 use crate::fingerprint::Keys;
@@ -114,9 +112,63 @@ impl Postings {
         }
     }
 
+    fn write_to(&self, out: &mut Vec<u8>) {
+        put(out, self.heads.len() as u32);
+        for (&k, &v) in &self.heads {
+            put(out, k);
+            put(out, v);
+        }
+        put(out, self.lists.len() as u32);
+        for list in &self.lists {
+            put(out, list.len() as u32);
+            list.iter().for_each(|&a| put(out, a));
+        }
+    }
+
+    fn read_from(r: &mut Words) -> Option<Postings> {
+        let n = r.next()? as usize;
+        let mut heads = HashKeyMap::with_capacity_and_hasher(n, Default::default());
+        for _ in 0..n {
+            heads.insert(r.next()?, r.next()?);
+        }
+        let n = r.next()? as usize;
+        let mut lists = Vec::with_capacity(n);
+        let mut listed = 0;
+        for _ in 0..n {
+            let len = r.next()? as usize;
+            lists.push(r.take(len)?);
+            listed += len;
+        }
+        Some(Postings { heads, lists, listed })
+    }
+
     fn bytes(&self) -> usize {
         // hashbrown: one control byte per bucket, buckets at most 8/7 of entries.
         self.heads.capacity() * (8 + 1) + self.lists.capacity() * 24 + self.listed * 4
+    }
+}
+
+/// The first bytes of an index snapshot (and its format version).
+const SNAPSHOT_MAGIC: &[u8] = b"WTIX\x01\x00\x00\x00";
+
+fn put(out: &mut Vec<u8>, x: u32) {
+    out.extend_from_slice(&x.to_le_bytes());
+}
+
+/// Little-endian `u32`s read one by one.
+struct Words<'a>(&'a [u8]);
+
+impl Words<'_> {
+    fn next(&mut self) -> Option<u32> {
+        let (head, rest) = self.0.split_first_chunk::<4>()?;
+        self.0 = rest;
+        Some(u32::from_le_bytes(*head))
+    }
+
+    fn take(&mut self, n: usize) -> Option<Vec<u32>> {
+        let bytes = self.0.get(..n.checked_mul(4)?)?;
+        self.0 = &self.0[n * 4..];
+        Some(bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect())
     }
 }
 
@@ -155,6 +207,35 @@ impl Index {
         self.articles == 0
     }
 
+    /// The index as bytes, to be kept beside the store and read back by [`Index::from_bytes`]
+    /// instead of being rebuilt from every stored article's keys.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.memory_bytes());
+        out.extend_from_slice(SNAPSHOT_MAGIC);
+        let p = self.params;
+        for x in [p.max_df, p.min_shared, p.max_candidates, p.max_bucket, self.articles] {
+            put(&mut out, x as u32);
+        }
+        self.anchors.write_to(&mut out);
+        self.bands.write_to(&mut out);
+        out
+    }
+
+    /// An index from [`Index::to_bytes`]; `None` if the bytes are not one, or were made with other
+    /// parameters than `params` (then the index must be rebuilt).
+    pub fn from_bytes(bytes: &[u8], params: IndexParams) -> Option<Index> {
+        let mut r = Words(bytes.strip_prefix(SNAPSHOT_MAGIC)?);
+        let made_with = [r.next()?, r.next()?, r.next()?, r.next()?];
+        let expected = [params.max_df, params.min_shared, params.max_candidates, params.max_bucket].map(|x| x as u32);
+        if made_with != expected {
+            return None;
+        }
+        let articles = r.next()? as usize;
+        let anchors = Postings::read_from(&mut r)?;
+        let bands = Postings::read_from(&mut r)?;
+        r.0.is_empty().then_some(Index { anchors, bands, articles, params })
+    }
+
     /// Approximate heap memory held, in bytes.
     pub fn memory_bytes(&self) -> usize {
         self.anchors.bytes() + self.bands.bytes()
@@ -163,7 +244,7 @@ impl Index {
     /// The stored articles sharing an LSH band or at least `min_shared` anchors with `keys`, best first.
     pub fn candidates(&self, keys: &Keys) -> (Vec<Candidate>, SearchStats) {
         let p = self.params;
-        let mut found: HashMap<u32, (usize, usize)> = HashMap::new();
+        let mut found: HashKeyMap<u32, (usize, usize)> = HashKeyMap::default();
         let mut stats = SearchStats { anchors: keys.anchors.len(), common_anchors_skipped: 0 };
         for &k in &keys.anchors {
             match self.anchors.get(k) {
@@ -196,6 +277,27 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_read_back_from_bytes_finds_the_same_candidates() {
+        let mut idx = Index::new(IndexParams { max_df: 2, ..IndexParams::default() });
+        let docs: Vec<Keys> = (0..20u64)
+            .map(|i| Keys { anchors: (0..30).map(|j| (i / 4) * 1000 + j).chain([7, 8, 9]).collect(), bands: vec![i % 3] })
+            .collect();
+        for (i, k) in docs.iter().enumerate() {
+            idx.insert(i as i64 + 1, k);
+        }
+        let bytes = idx.to_bytes();
+        let back = Index::from_bytes(&bytes, idx.params).expect("reads back");
+        assert_eq!(back.len(), idx.len());
+        assert_eq!(back.memory_bytes() > 0, idx.memory_bytes() > 0);
+        for k in &docs {
+            assert_eq!(back.candidates(k), idx.candidates(k));
+        }
+        assert!(Index::from_bytes(&bytes, IndexParams::default()).is_none(), "other parameters: rebuild");
+        assert!(Index::from_bytes(&bytes[..bytes.len() - 1], idx.params).is_none(), "truncated");
+        assert!(Index::from_bytes(b"not an index", idx.params).is_none());
+    }
 
     fn keys(anchors: &[u64]) -> Keys {
         Keys { anchors: anchors.to_vec(), bands: Vec::new() }

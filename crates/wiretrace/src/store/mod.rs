@@ -108,7 +108,8 @@ fn v2_article_keys(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
 }
 
 /// Version 3 gives actor names their own term ids (the top bit set, see `story::word_term`), so
-/// stored word terms lose that bit, and records why each article joined or started its story.
+/// stored word terms lose that bit; records why each article joined or started its story; and
+/// keeps a snapshot of the candidate index, so a process opening the store need not rebuild it.
 fn v3_actor_terms_and_story_events(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(
         "CREATE TABLE story_events (
@@ -120,6 +121,7 @@ fn v3_actor_terms_and_story_events(tx: &rusqlite::Transaction) -> rusqlite::Resu
          );
          CREATE INDEX story_events_story ON story_events (story);
          CREATE INDEX stories_latest ON stories (last_seen, last_seq);
+         CREATE TABLE index_snapshot (part INTEGER PRIMARY KEY, data BLOB NOT NULL);
          CREATE TABLE terms_v3 (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
          INSERT INTO terms_v3 SELECT hash & 0x7FFFFFFFFFFFFFFF, sum(df) FROM terms GROUP BY 1;
          DROP TABLE terms;
@@ -275,6 +277,24 @@ impl Store {
         }
     }
 
+    /// Keep `snapshot` (an [`crate::index::Index`] as bytes, holding every article up to arrival
+    /// `upto`) in place of the one kept before, in parts (SQLite caps a value at 1 GB).
+    pub fn save_index_snapshot(&mut self, upto: i64, snapshot: &[u8]) -> Result<()> {
+        const PART: usize = 64 << 20;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM index_snapshot", [])?;
+        for (i, part) in snapshot.chunks(PART).enumerate() {
+            tx.execute("INSERT INTO index_snapshot (part, data) VALUES (?1, ?2)", params![i as i64, part])?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('index_snapshot_upto', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [upto.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Start a batch: writes until [`Store::commit_batch`] land together. Committing per batch
     /// rather than per article saves rewriting the same index pages; a process killed mid-batch
     /// loses only that batch, never part of an article.
@@ -428,6 +448,23 @@ impl Reader<'_> {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The kept snapshot of the candidate index and the latest arrival it holds, if any.
+    pub fn index_snapshot(&self) -> Result<Option<(i64, Vec<u8>)>> {
+        let upto: Option<String> = self
+            .0
+            .prepare_cached("SELECT value FROM meta WHERE key = 'index_snapshot_upto'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        let Some(upto) = upto.and_then(|u| u.parse::<i64>().ok()) else { return Ok(None) };
+        let mut bytes = Vec::new();
+        let mut st = self.0.prepare_cached("SELECT data FROM index_snapshot ORDER BY part")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            bytes.extend_from_slice(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
+        }
+        Ok(Some((upto, bytes)))
     }
 
     /// The number of stories held.
