@@ -1,7 +1,8 @@
 //! Index: find the stored articles a new one may share text with, without comparing it with every
-//! stored article. Postings of anchors and LSH bands are held in memory in a compact map (the
-//! store keeps each article's keys, and the index is rebuilt from them); anchors held by too many
-//! articles (boilerplate) stop counting, which keeps both memory and candidate lists small.
+//! stored article. Postings of anchors and LSH bands are held in memory in a compact map; the
+//! store keeps each article's keys and a snapshot of this index (`to_bytes`), read back when a
+//! process opens it. Anchors held by too many articles (boilerplate) stop counting, which keeps
+//! both memory and candidate lists small.
 
 use crate::text::HashKeyMap;
 
