@@ -86,6 +86,8 @@ def main():
         "stories": best["summary"]["stories"],
         "multi_article_stories": best["multi_article_stories"],
         "store_mb": best["store_mb"],
+        "stage_seconds": best["summary"]["stage_seconds"],
+        "story_ms_per_article": round(1000 * best["summary"]["stage_seconds"]["story"] / max(1, articles), 3),
         "runs": [r["seconds"] for r in runs],
     }, indent=2))
     return 0
