@@ -1,7 +1,8 @@
 //! Story: what makes articles one story, decided as each article arrives. Copy groups (articles
 //! linked by shared passages) always share a story; other articles join the story scoring highest
 //! on term similarity (TF-IDF of headline and body), actor similarity (the names it mentions) and
-//! time (a Gaussian decay over days apart), if that score clears a threshold tuned on ECB+.
+//! time (a Gaussian decay over days apart), if that score clears a threshold tuned on ECB+. Stories
+//! merge when an article is close to two, and split when their articles read as two events.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -10,13 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::{word_hash, HashKeyMap, Token};
 
-/// Story parameters. The defaults of `min_score`, `actor_weight`, `merge_score` and `split_score` were tuned on
-/// the first 20 topics of ECB+ (`bench/story_eval.py --tune`); the time scale was not (too few
-/// of its documents carry a date to tell 3 days from 30), and the window is three scales.
+/// Story parameters. The defaults of `min_score`, `actor_weight`, `merge_score` and `split_score`
+/// were tuned on the first 20 topics of ECB+ (`bench/story_eval.py --tune`); the time scale was
+/// not (too few of its documents carry a date to tell 3 days from 30), and the window is three
+/// scales.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StoryParams {
-    /// Articles further apart than this (in days, from the story's first to last date) never
-    /// join one story by similarity.
+    /// A dated article more than this many days outside a dated story's first and last dates
+    /// never joins it by similarity.
     pub window_days: i64,
     /// Scale of the time decay: an article this many days outside a story's dates has its
     /// similarity multiplied by exp(-1/2).
