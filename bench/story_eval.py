@@ -9,13 +9,15 @@ BCubed precision/recall/F1, pairwise precision/recall/F1, adjusted Rand index, a
 within topics (pairs of documents about the two different events of one topic put in one story).
 Scores are given for all topics, for the tuning topics (1-20) and for the held-out ones (21-35).
 
-  --tune   grid-searches wiretrace's story settings (threshold, actor weight, merge threshold)
-           on the tuning topics only, both orders, and prints the best; the library's defaults
-           are set from it by hand. The baseline's distance threshold is tuned the same way.
+  --tune   grid-searches wiretrace's story settings (threshold, actor weight, merge and split
+           thresholds) on the tuning topics only, both orders, and prints the best; the
+           library's defaults are set from it by hand. The baseline's distance threshold is
+           always tuned the same way.
 
 Baseline, in the same run on the same files: TF-IDF (scikit-learn, sublinear tf, English stop
 words) and agglomerative clustering (average linkage, cosine distance, threshold tuned on the
-tuning topics). It sees all documents at once, so it has no arrival order.
+tuning topics; scipy's tree, the one scikit-learn's AgglomerativeClustering builds, cut at
+each threshold). It sees all documents at once, so it has no arrival order.
 
 Story similarity against human judgements:
   - semeval2022-task8-hfl-sample: pairs whose pair_id has no language suffix (training and
@@ -293,16 +295,14 @@ def tune_wiretrace(exe, docs, seed, work):
     grid = [(t, a, m, sp) for t in [0.25, 0.3, 0.35] for a in [0.5, 0.75] for m in [0.4, 0.5, 1.0]
             for sp in [0.0, 0.4, 0.45, 0.5] if m >= t]
     for threshold, actor_weight, merge, split in grid:
-        if True:
-            if True:
-                s = {"story_threshold": threshold, "actor_weight": actor_weight, "merge_threshold": merge,
-                     "split_threshold": split}
-                f1 = []
-                for folder in folders.values():
-                    pred, _, _ = trace_stories(exe, folder, work, settings_args(s))
-                    gold = {d["id"]: d["cluster"] for d in tune_docs if d["id"] in pred}
-                    f1.append(clustering_scores({i: pred[i] for i in gold}, gold)["bcubed_f1"])
-                results.append((sum(f1) / len(f1), s))
+        s = {"story_threshold": threshold, "actor_weight": actor_weight, "merge_threshold": merge,
+             "split_threshold": split}
+        f1 = []
+        for folder in folders.values():
+            pred, _, _ = trace_stories(exe, folder, work, settings_args(s))
+            gold = {d["id"]: d["cluster"] for d in tune_docs if d["id"] in pred}
+            f1.append(clustering_scores({i: pred[i] for i in gold}, gold)["bcubed_f1"])
+        results.append((sum(f1) / len(f1), s))
     results.sort(key=lambda x: -x[0])
     return [{"mean_bcubed_f1": round(f, 4), **s} for f, s in results[:8]]
 
