@@ -443,12 +443,12 @@ def main():
     try:
         py = None if args.skip_baseline else venv_python()
         out = {}
-        if args.only in (None, "ecbplus"):
-            out["ecbplus"] = ecbplus(exe, args, work)
-        if args.only in (None, "semeval"):
-            out["semeval2022_task8"] = semeval(exe, args, work, py)
-        if args.only in (None, "lee"):
-            out["lee"] = lee(exe, args, work, py)
+        for part, key, run in (("ecbplus", "ecbplus", lambda: ecbplus(exe, args, work)),
+                               ("semeval", "semeval2022_task8", lambda: semeval(exe, args, work, py)),
+                               ("lee", "lee", lambda: lee(exe, args, work, py))):
+            if args.only in (None, part):
+                sys.stderr.write(f"story_eval: {part}{' (tuning first)' if part == 'ecbplus' and args.tune else ''}...\n")
+                out[key] = run()
         print(json.dumps(out, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)
