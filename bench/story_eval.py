@@ -438,6 +438,9 @@ def main():
     ap.add_argument("--skip-baseline", action="store_true")
     ap.add_argument("--only", choices=["ecbplus", "semeval", "lee"], help="run one part")
     args = ap.parse_args()
+    if not os.path.isdir(DATA):
+        print(json.dumps({"skipped": f"no datasets at {os.path.normpath(DATA)}"}))
+        return
     exe = build()
     work = tempfile.mkdtemp(prefix="wiretrace-story-eval-")
     try:
