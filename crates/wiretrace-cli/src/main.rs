@@ -112,8 +112,9 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
-    /// Write stored records, one JSON object per line (or one JSON array): every passage with
-    /// both article ids and character offsets, or every article with its groups and cleaned body.
+    /// Write stored records, one JSON object per line (or one JSON array, or CSV): every passage
+    /// with both article ids and character offsets, every article with its groups and cleaned
+    /// body, or every story as `stories` lists it.
     Export {
         /// What to write.
         #[arg(value_enum)]
@@ -184,12 +185,14 @@ impl StoryArgs {
 enum Table {
     Passages,
     Articles,
+    Stories,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExportFormat {
     Jsonl,
     Json,
+    Csv,
 }
 
 #[derive(Args, Clone, Copy)]
@@ -355,11 +358,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
             }
             let store = wiretrace::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let mut out = output::RecordWriter::new(format == ExportFormat::Json);
+            let mut out = output::RecordWriter::new(match format {
+                ExportFormat::Jsonl => output::RecordFormat::Jsonl,
+                ExportFormat::Json => output::RecordFormat::Json,
+                ExportFormat::Csv => output::RecordFormat::Csv,
+            });
             let r = store.read();
             match table {
                 Table::Passages => r.each_passage(|p| out.write(&p))?,
                 Table::Articles => r.each_article(|a| out.write(&a))?,
+                Table::Stories => {
+                    for s in r.story_list(1, i64::MAX, 0)? {
+                        out.write(&s)?;
+                    }
+                }
             }
             out.finish()?;
             Ok(ExitCode::SUCCESS)

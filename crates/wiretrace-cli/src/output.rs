@@ -14,16 +14,27 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Streams records to stdout as JSON Lines or as one JSON array, without holding them all.
+/// How `export` writes records.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RecordFormat {
+    /// One JSON object a line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// CSV with a header line: lists joined with "; ", nested values as JSON text.
+    Csv,
+}
+
+/// Streams records to stdout, without holding them all.
 pub struct RecordWriter {
     out: std::io::BufWriter<std::io::StdoutLock<'static>>,
-    array: bool,
+    format: RecordFormat,
     count: usize,
 }
 
 impl RecordWriter {
-    pub fn new(array: bool) -> Self {
-        RecordWriter { out: std::io::BufWriter::new(std::io::stdout().lock()), array, count: 0 }
+    pub fn new(format: RecordFormat) -> Self {
+        RecordWriter { out: std::io::BufWriter::new(std::io::stdout().lock()), format, count: 0 }
     }
 
     /// Write one record; the error type fits the store's row callbacks.
@@ -32,22 +43,48 @@ impl RecordWriter {
     }
 
     fn write_io<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
-        if self.array {
-            self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-        }
-        serde_json::to_writer(&mut self.out, record)?;
-        if !self.array {
-            self.out.write_all(b"\n")?;
+        match self.format {
+            RecordFormat::Jsonl => {
+                serde_json::to_writer(&mut self.out, record)?;
+                self.out.write_all(b"\n")?;
+            }
+            RecordFormat::Json => {
+                self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut self.out, record)?;
+            }
+            RecordFormat::Csv => {
+                let serde_json::Value::Object(fields) = serde_json::to_value(record)? else {
+                    return Err(std::io::Error::other("a CSV record must be an object"));
+                };
+                let mut csv = csv::WriterBuilder::new().from_writer(&mut self.out);
+                if self.count == 0 {
+                    csv.write_record(fields.keys())?;
+                }
+                csv.write_record(fields.values().map(csv_cell))?;
+                csv.flush()?;
+            }
         }
         self.count += 1;
         Ok(())
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
-        if self.array {
+        if self.format == RecordFormat::Json {
             self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
         }
         self.out.flush()
+    }
+}
+
+fn csv_cell(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(|x| !x.is_array() && !x.is_object()) => {
+            items.iter().map(csv_cell).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
     }
 }
 

@@ -418,3 +418,31 @@ fn tables_of_figures_join_stories_only_through_shared_passages() {
     let (_, story) = run(bin().args(["story", "--format", "json", "--article", "t1", "--db"]).arg(&db));
     assert!(story["events"][0]["detail"]["reason"].as_str().unwrap().contains("table of figures"), "{story}");
 }
+
+#[test]
+fn export_writes_csv_of_articles_passages_and_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    assert!(bin().args(["trace", "-q", "--db"]).arg(&db).arg(seeds()).output().unwrap().status.success());
+    let export = |table: &str| {
+        let out = bin().args(["export", table, "--format", "csv", "--db"]).arg(&db).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+        let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+        let rows: Vec<Vec<String>> = r.records().map(|x| x.unwrap().iter().map(str::to_string).collect()).collect();
+        (header, rows)
+    };
+    let (header, rows) = export("articles");
+    assert_eq!(&header[..4], ["id", "title", "source", "url"]);
+    assert_eq!(rows.len(), 2);
+    let body = header.iter().position(|h| h == "body").unwrap();
+    assert!(rows.iter().all(|r| r[body].contains("\n\n")), "bodies keep their paragraphs inside quoted cells");
+    let credits = header.iter().position(|h| h == "credits").unwrap();
+    assert!(rows.iter().any(|r| r[credits] == "Salaam Times; AFP"), "lists are joined: {rows:?}");
+    let (header, rows) = export("passages");
+    assert_eq!(header, ["a", "b", "a_start", "a_end", "b_start", "b_end", "score", "matched_words"]);
+    assert_eq!(rows.len(), 2);
+    let (header, rows) = export("stories");
+    assert_eq!(header, ["id", "title", "articles", "sources", "first_seen", "last_seen"]);
+    assert_eq!(rows, [["1", "Taliban maintain ties to Al Qaeda affiliate, says Pentagon", "2", "Dawn; Salaam Times", "2020-07-02", "2020-07-02"]]);
+}
