@@ -150,7 +150,7 @@ fn bad_inputs_are_reported_by_name_and_the_rest_is_stored() {
         "{\"id\":\"ok1\",\"title\":\"Fine\",\"text\":\"A perfectly fine article body with enough words to count.\"}\n{\"id\": broken\n{\"id\":\"notext\"}\n",
     )
     .unwrap();
-    fs::write(inp.join("g_page.html"), "<html><body>hi</body></html>").unwrap();
+    fs::write(inp.join("g_page.html.gz"), b"\x1f\x8b\x08\x00 not really gzip").unwrap();
     fs::write(inp.join("h_title_only.txt"), "Just a headline\n").unwrap();
     let db = dir.path().join("w.db");
     let (out, v) = run(bin().args(["trace", "--format", "json", "--db"]).arg(&db).arg(&inp).arg(dir.path().join("missing")));
@@ -161,7 +161,7 @@ fn bad_inputs_are_reported_by_name_and_the_rest_is_stored() {
     assert!(err.contains("e_big.txt: 50.0 MB is over the 16.8 MB limit"), "{err}");
     assert!(err.contains("f_lines.jsonl:2: invalid JSON"), "{err}");
     assert!(err.contains("f_lines.jsonl:3: article has no text"), "{err}");
-    assert!(err.contains("g_page.html: HTML input is recognised but not supported yet"), "{err}");
+    assert!(err.contains("g_page.html.gz: cannot decompress gzip"), "{err}");
     assert!(err.contains("h_title_only.txt: nothing left of the article after cleaning"), "{err}");
     assert!(err.contains("missing: no such file or folder"), "{err}");
     let s = &v["summary"];
@@ -445,4 +445,80 @@ fn export_writes_csv_of_articles_passages_and_stories() {
     let (header, rows) = export("stories");
     assert_eq!(header, ["id", "title", "articles", "sources", "first_seen", "last_seen"]);
     assert_eq!(rows, [["1", "Taliban maintain ties to Al Qaeda affiliate, says Pentagon", "2", "Dawn; Salaam Times", "2020-07-02", "2020-07-02"]]);
+}
+
+/// A seed article as a web page: headline, dated metadata, its lines as paragraphs, and the
+/// navigation, sidebar and footer a real page carries.
+fn seed_page(name: &str, published: Option<&str>) -> String {
+    let text = fs::read_to_string(seeds().join(name)).unwrap();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let title = lines.next().unwrap();
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let meta = published.map(|d| format!(r#"<meta property="article:published_time" content="{d}T09:00:00Z">"#)).unwrap_or_default();
+    let paras: String = lines.map(|l| format!("<p>{}</p>\n", esc(l))).collect();
+    format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{t}</title>{meta}</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li><li><a href="/business">Business</a></li></ul></nav>
+<article><h1>{t}</h1>
+{paras}</article>
+<aside><h2>Most popular</h2><ul><li><a href="/1">Markets rally as rates hold</a></li><li><a href="/2">Storm season begins early</a></li></ul></aside>
+<footer><p>Copyright 2020. All rights reserved.</p></footer></body></html>"#,
+        t = esc(title)
+    )
+}
+
+fn warc_record(kind: &str, uri: &str, block: &[u8]) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2020-07-03T08:00:00Z\r\nContent-Type: application/http; msgtype={kind}\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+#[test]
+fn html_pages_and_warc_records_trace_into_one_story() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    fs::create_dir(&inp).unwrap();
+    fs::write(inp.join("dawn.html"), seed_page(DAWN, Some("2020-07-02"))).unwrap();
+    let page = seed_page(SALAAM, None);
+    let mut warc = warc_record("request", "https://salaam.example/taliban", b"GET /taliban HTTP/1.1\r\n\r\n");
+    warc.extend(warc_record(
+        "response",
+        "https://salaam.example/2020/07/03/taliban",
+        format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{page}").as_bytes(),
+    ));
+    warc.extend(warc_record("response", "https://salaam.example/logo.png", b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG"));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&warc).unwrap();
+    fs::write(inp.join("crawl.warc.gz"), gz.finish().unwrap()).unwrap();
+
+    let (out, page) = run(bin().args(["extract", "--format", "json"]).arg(inp.join("dawn.html")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(page["title"], "Taliban maintain ties to Al Qaeda affiliate, says Pentagon");
+    assert_eq!(page["published"], "2020-07-02");
+    assert_eq!(page["fields_from"]["published"], "meta article:published_time");
+    assert_eq!(page["language"], "en");
+    let body = page["body"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join("\n");
+    assert!(body.contains("Afghan watchers have long questioned"), "{body}");
+    for debris in ["Most popular", "Markets rally", "All rights reserved", "Business"] {
+        assert!(!body.contains(debris), "{debris} in {body}");
+    }
+
+    let db = dir.path().join("w.db");
+    let (out, v) = run(bin().args(["trace", "--format", "json", "--db"]).arg(&db).arg(&inp));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "the PNG record is reported: {err}");
+    assert!(err.contains("crawl.warc.gz record 3: not an HTML page (image/png)"), "{err}");
+    assert_eq!(v["summary"]["new"], 2, "{}", v["summary"]);
+    let stories = v["stories"].as_array().unwrap();
+    assert_eq!(stories.len(), 1, "{stories:?}");
+    assert_eq!(stories[0]["articles"].as_array().unwrap().len(), 2);
+    let (_, exported) = run(bin().args(["export", "articles", "--format", "json", "--db"]).arg(&db));
+    let warc_article = exported.as_array().unwrap().iter().find(|a| a["id"] == "crawl-r2").expect("WARC record id");
+    assert_eq!(warc_article["url"], "https://salaam.example/2020/07/03/taliban");
 }

@@ -3,6 +3,7 @@
 //! reason and every field saying where it came from.
 
 pub mod date;
+mod html;
 pub mod patterns;
 mod scraped;
 
@@ -26,6 +27,21 @@ pub struct Article {
     pub published: Option<String>,
     /// Who the article credits: agencies (canonical names) and bylines.
     pub credits: Vec<String>,
+    /// The people in the byline (HTML metadata); they are also in `credits`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    /// ISO date of the last modification the page declares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// Language tag the page declares ("en", "de-DE").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The page's canonical address, when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canonical_url: Option<String>,
+    /// When a crawler fetched the page (from a WARC record), ISO 8601.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
     /// Body paragraphs. Offsets elsewhere index these joined with a blank line.
     pub body: Vec<String>,
     pub captions: Vec<String>,
@@ -71,6 +87,8 @@ pub enum Reason {
     Prompt,
     /// A line that marks the end of the article ("Published in …", copyright).
     EndStamp,
+    /// Page furniture around the article (HTML): sidebars, tag and link lists.
+    Boilerplate,
 }
 
 impl Article {
@@ -84,6 +102,7 @@ impl Article {
 pub fn extract(doc: &RawDoc) -> Article {
     let mut article = match &doc.content {
         Content::ScrapedText(text) => scraped::clean(text),
+        Content::Html(page) => html::clean(page, doc.declared.url.as_deref()),
         Content::BodyText(text) => {
             let mut a = empty_article();
             a.body = text.lines().map(crate::text::squeeze_whitespace).filter(|l| !l.is_empty()).collect();
@@ -94,13 +113,22 @@ pub fn extract(doc: &RawDoc) -> Article {
     article.id = d.id.clone().unwrap_or_else(|| default_id(&doc.origin));
     article.origin = doc.origin.clone();
     article.decoded_from = doc.decoded_from.map(str::to_string);
+    if let Some(from) = doc.charset_from {
+        let name = doc.decoded_from.unwrap_or("UTF-8");
+        article.fields_from.insert("charset".into(), format!("{name} ({from})"));
+    }
+    if let Some(f) = &doc.declared.fetched {
+        article.fetched = Some(f.clone());
+        article.fields_from.insert("fetched".into(), "WARC-Date".into());
+    }
     if let Some(t) = &d.title {
         article.title = Some(crate::text::squeeze_whitespace(t));
         article.fields_from.insert("title".into(), "declared".into());
     }
     if let Some(u) = &d.url {
         article.url = Some(u.clone());
-        article.fields_from.insert("url".into(), "declared".into());
+        let from = if doc.declared.fetched.is_some() { "WARC-Target-URI" } else { "declared" };
+        article.fields_from.insert("url".into(), from.into());
     }
     if let Some(s) = &d.source {
         article.source = Some(s.clone());
@@ -129,12 +157,17 @@ pub(crate) fn empty_article() -> Article {
         dateline: None,
         published: None,
         credits: Vec::new(),
+        authors: Vec::new(),
+        modified: None,
+        language: None,
+        canonical_url: None,
+        fetched: None,
         body: Vec::new(),
         captions: Vec::new(),
         comments: Vec::new(),
         removed: Vec::new(),
         fields_from: BTreeMap::new(),
-        origin: Origin { path: Default::default(), line: None },
+        origin: Origin::file(std::path::Path::new("")),
         decoded_from: None,
     }
 }
@@ -144,8 +177,9 @@ pub(crate) fn empty_article() -> Article {
 pub fn default_id(origin: &Origin) -> String {
     let name = origin.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = name.split('.').next().filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
-    match origin.line {
-        Some(line) => format!("{stem}-{line}"),
-        None => stem,
+    match (origin.line, origin.record) {
+        (Some(line), _) => format!("{stem}-{line}"),
+        (None, Some(record)) => format!("{stem}-r{record}"),
+        (None, None) => stem,
     }
 }

@@ -96,7 +96,8 @@ pub fn is_comment_section(line: &str) -> bool {
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
-            advertisements?|sponsored(?:\s+content)?|ad
+            advert(?:isements?)?|sponsored(?:\s+content)?|ad
+          | this\s+slideshow\s+requires\s+javascript\.?|tags?
           | share(?:\s+this(?:\s+article|\s+story)?)?(?:\s+(?:on|via)\b.*)?:?
           | (?:tweet|email|print|facebook|twitter|whatsapp|linkedin|telegram|copy\s+link)
           | follow\s+(?:us|me)\b.*

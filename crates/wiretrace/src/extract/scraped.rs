@@ -272,10 +272,10 @@ fn group_comments(blocks: &[Block], idx: &[usize]) -> Vec<String> {
     out
 }
 
-struct Dateline {
-    place: String,
-    agency: Option<String>,
-    rest: String,
+pub(crate) struct Dateline {
+    pub(crate) place: String,
+    pub(crate) agency: Option<String>,
+    pub(crate) rest: String,
 }
 
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -289,7 +289,7 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Split "WASHINGTON -- Text", "WASHINGTON: Text", "KABUL, Afghanistan (AFP) — Text".
-fn split_dateline(paragraph: &str) -> Option<Dateline> {
+pub(crate) fn split_dateline(paragraph: &str) -> Option<Dateline> {
     let c = DATELINE.captures(paragraph)?;
     let place = c["place"].trim().to_string();
     let letters = place.chars().filter(|c| c.is_alphabetic()).count();

@@ -7,7 +7,11 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
+
+mod warc;
 
 /// Where a raw document came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,13 +20,34 @@ pub struct Origin {
     /// 1-based line in a JSON Lines file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// 1-based record number in a WARC file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
+}
+
+impl Origin {
+    /// A whole file.
+    pub fn file(path: &Path) -> Origin {
+        Origin { path: path.to_path_buf(), line: None, record: None }
+    }
+
+    /// One line of a JSON Lines file.
+    pub fn line(path: &Path, line: usize) -> Origin {
+        Origin { path: path.to_path_buf(), line: Some(line), record: None }
+    }
+
+    /// One record of a WARC file.
+    pub fn record(path: &Path, record: usize) -> Origin {
+        Origin { path: path.to_path_buf(), line: None, record: Some(record) }
+    }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}", self.path.display(), line),
-            None => write!(f, "{}", self.path.display()),
+        match (self.line, self.record) {
+            (Some(line), _) => write!(f, "{}:{}", self.path.display(), line),
+            (None, Some(record)) => write!(f, "{} record {}", self.path.display(), record),
+            (None, None) => write!(f, "{}", self.path.display()),
         }
     }
 }
@@ -35,6 +60,8 @@ pub struct Declared {
     pub source: Option<String>,
     pub published: Option<String>,
     pub title: Option<String>,
+    /// When a crawler fetched the page (a WARC record's date), ISO 8601.
+    pub fetched: Option<String>,
 }
 
 /// What an input holds before extraction.
@@ -44,6 +71,8 @@ pub enum Content {
     ScrapedText(String),
     /// An article body given as-is (the `text` of a JSON article).
     BodyText(String),
+    /// A web page's HTML, decoded to text.
+    Html(String),
 }
 
 /// One document read from an input, not yet cleaned.
@@ -54,6 +83,8 @@ pub struct RawDoc {
     pub content: Content,
     /// How the bytes were decoded when they were not UTF-8 (e.g. "windows-1252").
     pub decoded_from: Option<&'static str>,
+    /// For HTML: where the character encoding was found ("http header", "meta tag", ...).
+    pub charset_from: Option<&'static str>,
     /// Size of the input record in bytes.
     pub bytes: usize,
 }
@@ -105,6 +136,10 @@ pub enum Problem {
     BadJson { message: String },
     NoText,
     NoBody,
+    /// A compressed or archive container that cannot be read to its end.
+    BadArchive { message: String },
+    /// A WARC response that holds something other than an HTML page.
+    NotHtml { content_type: String },
 }
 
 impl Problem {
@@ -122,6 +157,8 @@ impl Problem {
             Problem::BadJson { .. } => "bad JSON",
             Problem::NoText => "no text",
             Problem::NoBody => "no body after cleaning",
+            Problem::BadArchive { .. } => "bad archive",
+            Problem::NotHtml { .. } => "not HTML",
         }
     }
 }
@@ -133,7 +170,7 @@ impl fmt::Display for Problem {
             Problem::Io { message } => write!(f, "cannot read: {message}"),
             Problem::UnknownFormat => write!(
                 f,
-                "unknown format (expected .txt, .json, .jsonl; .html and .warc are recognised but not yet read)"
+                "unknown format (expected .txt, .json, .jsonl, .html, .htm, .html.gz, .warc or .warc.gz)"
             ),
             Problem::Unsupported { format } => {
                 write!(f, "{format} input is recognised but not supported yet; convert it to text or JSON")
@@ -150,6 +187,8 @@ impl fmt::Display for Problem {
             Problem::BadJson { message } => write!(f, "invalid JSON: {message}"),
             Problem::NoText => write!(f, "article has no text"),
             Problem::NoBody => write!(f, "nothing left of the article after cleaning"),
+            Problem::BadArchive { message } => write!(f, "{message}"),
+            Problem::NotHtml { content_type } => write!(f, "not an HTML page ({content_type}); skipped"),
         }
     }
 }
@@ -203,7 +242,7 @@ pub struct Discovery {
 pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
-        let at = |problem| InputError { origin: Origin { path: path.clone(), line: None }, problem };
+        let at = |problem| InputError { origin: Origin::file(path), problem };
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -232,7 +271,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 Err(e) => {
                     let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| path.clone());
                     found.errors.push(InputError {
-                        origin: Origin { path: p, line: None },
+                        origin: Origin::file(&p),
                         problem: Problem::Io { message: e.to_string() },
                     });
                     continue;
@@ -256,15 +295,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 /// Read every document of one file. The callback gets each record or its error, in order; a bad
 /// record never stops the rest of the file.
 pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
-    let origin = Origin { path: file.path.clone(), line: None };
+    let origin = Origin::file(&file.path);
     let fail = |problem| InputError { origin: origin.clone(), problem };
     match file.format {
-        Format::Html => return emit(Err(fail(Problem::Unsupported { format: "HTML" }))),
-        Format::Warc => return emit(Err(fail(Problem::Unsupported { format: "WARC" }))),
+        Format::Warc => return warc::read(file, limits, emit),
         Format::JsonLines => return read_json_lines(file, limits, emit),
-        Format::Text | Format::Json => {}
+        Format::Text | Format::Json | Format::Html => {}
     }
-    let bytes = match read_capped(&file.path, limits.max_bytes) {
+    let gzipped = file.path.to_string_lossy().to_lowercase().ends_with(".gz");
+    let read = if gzipped { read_gzip_capped(&file.path, limits.max_bytes) } else { read_capped(&file.path, limits.max_bytes) };
+    let bytes = match read {
         Ok(b) => b,
         Err(problem) => return emit(Err(fail(problem))),
     };
@@ -279,8 +319,17 @@ pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Resu
                 declared: Declared::default(),
                 content: Content::ScrapedText(text),
                 decoded_from,
+                charset_from: None,
                 bytes: n,
             })
+        }),
+        Format::Html => decode_html(&bytes, None).map(|page| RawDoc {
+            origin: origin.clone(),
+            declared: Declared::default(),
+            content: Content::Html(page.html),
+            decoded_from: page.decoded_from,
+            charset_from: Some(page.charset_from),
+            bytes: n,
         }),
         _ => parse_json_article(&bytes, origin.clone()),
     };
@@ -305,8 +354,25 @@ fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
     Ok(bytes)
 }
 
+/// Read a gzip file (one or many members) up to `limit` decompressed bytes.
+fn read_gzip_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
+    let f = fs::File::open(path).map_err(|e| Problem::Io { message: e.to_string() })?;
+    let mut bytes = Vec::new();
+    flate2::read::MultiGzDecoder::new(BufReader::new(f))
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::BadArchive { message: format!("cannot decompress gzip: {e}") })?;
+    if bytes.len() as u64 > limit {
+        return Err(Problem::TooLarge { bytes: bytes.len() as u64, limit });
+    }
+    if bytes.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok(bytes)
+}
+
 fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
-    let whole = Origin { path: file.path.clone(), line: None };
+    let whole = Origin::file(&file.path);
     let f = match fs::File::open(&file.path) {
         Ok(f) => f,
         Err(e) => {
@@ -326,7 +392,7 @@ fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Re
             let chunk = match reader.fill_buf() {
                 Ok(c) => c,
                 Err(e) => {
-                    let origin = Origin { path: file.path.clone(), line: Some(line_no) };
+                    let origin = Origin::line(&file.path, line_no);
                     emit(Err(InputError { origin, problem: Problem::Io { message: e.to_string() } }));
                     return;
                 }
@@ -348,7 +414,7 @@ fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Re
                 break false;
             }
         };
-        let origin = Origin { path: file.path.clone(), line: Some(line_no) };
+        let origin = Origin::line(&file.path, line_no);
         let size = buf.len() as u64 + too_long;
         if size > limits.max_bytes + 1 {
             emit(Err(InputError { origin, problem: Problem::TooLarge { bytes: size, limit: limits.max_bytes } }));
@@ -410,9 +476,10 @@ fn parse_json_article(bytes: &[u8], origin: Origin) -> Result<RawDoc, Problem> {
     }
     let a: JsonArticle =
         serde_json::from_value(value).map_err(|e| Problem::BadJson { message: e.to_string() })?;
-    let text = match (a.text, a.html) {
-        (Some(t), _) if !t.trim().is_empty() => t,
-        (_, Some(h)) if !h.trim().is_empty() => return Err(Problem::Unsupported { format: "HTML (the `html` field)" }),
+    // A declared body is taken as given; the page's HTML is read only when there is none.
+    let content = match (a.text, a.html) {
+        (Some(t), _) if !t.trim().is_empty() => Content::BodyText(t),
+        (_, Some(h)) if !h.trim().is_empty() => Content::Html(h),
         _ => return Err(Problem::NoText),
     };
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -424,8 +491,10 @@ fn parse_json_article(bytes: &[u8], origin: Origin) -> Result<RawDoc, Problem> {
             source: nonempty(a.source),
             published: nonempty(a.published),
             title: nonempty(a.title),
+            fetched: None,
         },
-        content: Content::BodyText(text),
+        charset_from: matches!(content, Content::Html(_)).then_some("JSON (UTF-8)"),
+        content,
         decoded_from: None,
         bytes: bytes.len(),
     })
@@ -470,6 +539,59 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Problem> {
             Ok((text.into_owned(), Some(enc.name())))
         }
     }
+}
+
+/// A decoded HTML page and how its encoding was chosen.
+pub struct DecodedPage {
+    pub html: String,
+    /// The encoding's name when it was not UTF-8.
+    pub decoded_from: Option<&'static str>,
+    pub charset_from: &'static str,
+}
+
+static META_CHARSET: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(r#"(?i)<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.-]+)"#).unwrap()
+});
+
+/// Decode an HTML page. The encoding comes from, in order: a byte order mark, the HTTP
+/// `Content-Type` charset, a `<meta>` charset in the first 4 KB, valid UTF-8, and detection.
+/// A declared encoding decodes with replacement characters for stray bytes, as browsers do.
+pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Result<DecodedPage, Problem> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::Empty);
+    }
+    let page = |text: std::borrow::Cow<'_, str>, enc: &'static encoding_rs::Encoding, from| DecodedPage {
+        html: text.into_owned(),
+        decoded_from: (enc != encoding_rs::UTF_8).then(|| enc.name()),
+        charset_from: from,
+    };
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        return Ok(page(enc.decode_without_bom_handling(&bytes[bom_len..]).0, enc, "byte order mark"));
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err(Problem::Binary);
+    }
+    let declared = http_charset
+        .and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes()))
+        .map(|e| (e, "http header"))
+        .or_else(|| {
+            META_CHARSET
+                .captures(&bytes[..bytes.len().min(4096)])
+                .and_then(|c| encoding_rs::Encoding::for_label(&c[1]))
+                .map(|e| (e, "meta tag"))
+        });
+    if let Some((enc, from)) = declared {
+        // A page that declares UTF-16 in ASCII is not UTF-16; browsers read it as UTF-8.
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc };
+        return Ok(page(enc.decode_without_bom_handling(bytes).0, enc, from));
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(page(s.into(), encoding_rs::UTF_8, "valid UTF-8"));
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(bytes, true);
+    let enc = det.guess(None, true);
+    Ok(page(enc.decode_without_bom_handling(bytes).0, enc, "detected"))
 }
 
 #[cfg(test)]
@@ -549,13 +671,28 @@ mod tests {
     }
 
     #[test]
-    fn html_and_warc_are_recognised_and_refused_clearly() {
+    fn html_pages_are_read_plain_or_gzipped_with_their_charset() {
+        use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("page.html");
-        fs::write(&p, "<html></html>").unwrap();
-        let out = collect(&input(&p), ReadLimits::default());
-        let msg = out[0].as_ref().unwrap_err().to_string();
-        assert!(msg.contains("HTML input is recognised but not supported yet"), "{msg}");
+        fs::write(&p, b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9</p></body></html>").unwrap();
+        let doc = collect(&input(&p), ReadLimits::default()).remove(0).unwrap();
+        assert!(matches!(&doc.content, Content::Html(h) if h.contains("Café")));
+        assert_eq!(doc.charset_from, Some("meta tag"));
+        let gz = dir.path().join("page.html.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all("<p>naïve</p>".as_bytes()).unwrap();
+        let bytes = enc.finish().unwrap();
+        fs::write(&gz, &bytes).unwrap();
+        let doc = collect(&input(&gz), ReadLimits::default()).remove(0).unwrap();
+        assert!(matches!(&doc.content, Content::Html(h) if h.contains("naïve")));
+        fs::write(&gz, &bytes[..bytes.len() - 6]).unwrap();
+        let e = collect(&input(&gz), ReadLimits::default()).remove(0).unwrap_err();
+        assert!(matches!(e.problem, Problem::BadArchive { .. }), "{e}");
+        let j = dir.path().join("a.jsonl");
+        fs::write(&j, "{\"id\":\"h\",\"html\":\"<p>Hello</p>\"}\n").unwrap();
+        let doc = collect(&input(&j), ReadLimits::default()).remove(0).unwrap();
+        assert!(matches!(&doc.content, Content::Html(h) if h == "<p>Hello</p>"));
     }
 
     #[test]

@@ -1,0 +1,501 @@
+//! HTML pages. The main content comes from rs-trafilatura (chosen over dom_smoothie and
+//! trafilatura on the numbers in `docs/benchmarks.md`); its lines then go through the same
+//! debris rules as scraped text. Metadata is read here, field by field, from JSON-LD, then
+//! meta and Open Graph tags, then `<time>` and the text, then the URL, each saying its source.
+
+use std::sync::LazyLock;
+
+use dom_query::Document;
+use regex::Regex;
+use serde_json::Value;
+
+use super::patterns::{self, word_count};
+use super::{date, empty_article, Article, Reason, Removed};
+use crate::text::{fold, squeeze_whitespace};
+
+/// The metadata of a page, each value with where it came from.
+#[derive(Debug, Default)]
+struct PageMeta {
+    title: Option<(String, String)>,
+    published: Option<(String, String)>,
+    modified: Option<(String, String)>,
+    authors: Option<(Vec<String>, String)>,
+    publisher: Option<(String, String)>,
+    language: Option<(String, String)>,
+    canonical: Option<(String, String)>,
+}
+
+/// Clean one HTML page. `url` is the page's address when known (declared, or from a WARC record).
+pub fn clean(html: &str, url: Option<&str>) -> Article {
+    let mut article = empty_article();
+    let doc = Document::from(html);
+    let meta = read_meta(&doc, url);
+    drop(doc);
+
+    let options = rs_trafilatura::Options {
+        url: url.map(str::to_string),
+        include_comments: true,
+        ..rs_trafilatura::Options::default()
+    };
+    let (lines, comments) = match rs_trafilatura::extract_with_options(html, &options) {
+        Ok(r) => (
+            r.content_text.lines().map(squeeze_whitespace).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
+            r.comments_text.unwrap_or_default(),
+        ),
+        Err(_) => (Vec::new(), String::new()),
+    };
+    article.comments =
+        comments.split("\n\n").map(squeeze_whitespace).filter(|c| !c.is_empty()).collect();
+    let (lines, outside) = trim_to_agreement(lines, html, url);
+    article.removed.extend(outside.into_iter().map(|text| Removed { text, reason: Reason::Boilerplate }));
+
+    let mut credits: Vec<String> = Vec::new();
+    let title_key = meta.title.as_ref().map(|(t, _)| fold(t));
+    let mut seen = std::collections::HashSet::new();
+    for (i, line) in lines.into_iter().enumerate() {
+        let key = fold(&line);
+        let reason = if i < 3 && title_key.as_deref() == Some(key.as_str()) {
+            Some(Reason::Headline)
+        } else if !seen.insert(key) && word_count(&line) >= 8 {
+            Some(Reason::Duplicate)
+        } else if i < 3 && take_credit(&line, &mut credits) {
+            Some(Reason::CreditLine)
+        } else if patterns::is_prompt(&line) {
+            Some(Reason::Prompt)
+        } else if word_count(&line) <= 12 && patterns::stamp(&line).is_some() {
+            Some(Reason::DateStamp)
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => article.removed.push(Removed { text: line, reason }),
+            None => article.body.push(line),
+        }
+    }
+    if let Some(first) = article.body.first_mut() {
+        if let Some(d) = super::scraped::split_dateline(first) {
+            *first = d.rest;
+            article.dateline = Some(d.place);
+            article.fields_from.insert("dateline".into(), "body opening".into());
+            if let Some(a) = d.agency.as_deref().and_then(patterns::agency) {
+                add(&mut credits, a);
+            }
+        }
+    }
+
+    let mut set = |field: &str, from: &str| {
+        article.fields_from.insert(field.into(), from.into());
+    };
+    if let Some((t, from)) = &meta.title {
+        set("title", from);
+        article.title = Some(t.clone());
+    }
+    if let Some((d, from)) = &meta.published {
+        set("published", from);
+        article.published = Some(d.clone());
+    }
+    if let Some((d, from)) = &meta.modified {
+        set("modified", from);
+        article.modified = Some(d.clone());
+    }
+    if let Some((names, from)) = &meta.authors {
+        set("authors", from);
+        for n in names {
+            // An agency named as author is a credit, not a person.
+            match patterns::agency(n) {
+                Some(a) => add(&mut credits, a),
+                None => article.authors.push(n.clone()),
+            }
+        }
+        for n in article.authors.clone() {
+            add(&mut credits, &n);
+        }
+    }
+    if let Some((p, from)) = &meta.publisher {
+        set("source", from);
+        article.source = Some(p.clone());
+    }
+    if let Some((l, from)) = &meta.language {
+        set("language", from);
+        article.language = Some(l.clone());
+    }
+    if let Some((c, from)) = &meta.canonical {
+        set("canonical_url", from);
+        article.canonical_url = Some(c.clone());
+    }
+    // Agencies credited in the text's last lines ("Reporting by ...; editing by ...", "(AFP)").
+    for line in article.body.iter().rev().take(3) {
+        for a in patterns::agencies_in(line) {
+            if line.len() < 200 {
+                add(&mut credits, a);
+            }
+        }
+    }
+    if !credits.is_empty() {
+        article.fields_from.entry("credits".into()).or_insert_with(|| "byline, credit lines and dateline".into());
+    }
+    article.credits = credits;
+    article
+}
+
+/// Smallest share of the main extractor's words that the second one must find before its
+/// opinion counts: below it, the second extractor has simply missed the article.
+const AGREEMENT_MIN_SHARE: f64 = 0.2;
+/// Share of a line's word triples the second extractor must also hold for the line to agree.
+const AGREEMENT_LINE_SHARE: f64 = 0.5;
+
+/// Keep the span of lines from the first to the last that a second, independent extractor
+/// (dom_smoothie, a Readability port) also finds. rs-trafilatura keeps the article whole but
+/// often runs on into sidebars, tag lists and link lists; Readability stops at the article's
+/// container. Lines outside the agreed span are returned apart. On scrapinghub-aeb this
+/// raised shingle F1 from 0.957 to 0.969 (docs/benchmarks.md).
+fn trim_to_agreement(lines: Vec<String>, html: &str, url: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let url = url.filter(|u| u.starts_with("http"));
+    let second = dom_smoothie::Readability::new(html, url, None)
+        .or_else(|_| dom_smoothie::Readability::new(html, None, None))
+        .and_then(|mut r| r.parse())
+        .map(|a| a.text_content.to_string())
+        .unwrap_or_default();
+    let triples = |text: &str| -> Vec<u64> {
+        let t = crate::text::tokenize(text);
+        t.windows(3).map(|w| w[0].hash.rotate_left(1) ^ w[1].hash.rotate_left(17) ^ w[2].hash).collect()
+    };
+    let theirs: std::collections::HashSet<u64> = triples(&second).into_iter().collect();
+    let ours: usize = lines.iter().map(|l| word_count(l)).sum();
+    if theirs.is_empty() || (word_count(&second) as f64) < AGREEMENT_MIN_SHARE * ours as f64 {
+        return (lines, Vec::new());
+    }
+    let agrees: Vec<bool> = lines
+        .iter()
+        .map(|l| {
+            let t = triples(l);
+            !t.is_empty() && t.iter().filter(|h| theirs.contains(h)).count() as f64 >= AGREEMENT_LINE_SHARE * t.len() as f64
+        })
+        .collect();
+    let (Some(first), Some(last)) = (agrees.iter().position(|&a| a), agrees.iter().rposition(|&a| a)) else {
+        return (lines, Vec::new());
+    };
+    let mut outside = Vec::new();
+    let mut kept = Vec::new();
+    for (i, l) in lines.into_iter().enumerate() {
+        if (first..=last).contains(&i) {
+            kept.push(l);
+        } else {
+            outside.push(l);
+        }
+    }
+    (kept, outside)
+}
+
+fn add(credits: &mut Vec<String>, name: &str) {
+    if !credits.iter().any(|c| c == name) {
+        credits.push(name.to_string());
+    }
+}
+
+/// A short credit line near the top ("By Jane Doe", "AFP"): its names are kept as credits.
+fn take_credit(line: &str, credits: &mut Vec<String>) -> bool {
+    if word_count(line) > 12 {
+        return false;
+    }
+    match patterns::credit_line(line) {
+        Some(names) => {
+            for n in &names {
+                add(credits, n);
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/._-]|$)").unwrap()
+});
+
+fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
+    let mut m = PageMeta::default();
+    let ld = json_ld(doc);
+    let tags = meta_tags(doc);
+    let tag = |names: &[&str]| -> Option<(String, String)> {
+        names.iter().find_map(|n| {
+            tags.iter().find(|(k, v)| k == n && !v.trim().is_empty()).map(|(k, v)| (squeeze_whitespace(v), format!("meta {k}")))
+        })
+    };
+    let iso = |v: (String, String)| date::parse_declared(&v.0).map(|d| (d.to_string(), v.1));
+
+    // Title.
+    m.title = ld
+        .as_ref()
+        .and_then(|a| str_field(a, &["headline", "name"]))
+        .map(|t| (t, "JSON-LD headline".to_string()))
+        .or_else(|| tag(&["og:title", "twitter:title", "dc.title", "headline"]))
+        .or_else(|| text_of(doc, "h1").map(|t| (t, "first <h1>".to_string())))
+        .or_else(|| text_of(doc, "title").map(|t| (t, "<title>".to_string())));
+
+    // Dates.
+    m.published = ld
+        .as_ref()
+        .and_then(|a| str_field(a, &["datePublished", "dateCreated"]))
+        .and_then(|d| iso((d, "JSON-LD datePublished".into())))
+        .or_else(|| {
+            tag(&[
+                "article:published_time",
+                "og:published_time",
+                "datepublished",
+                "publishdate",
+                "publish-date",
+                "pubdate",
+                "parsely-pub-date",
+                "sailthru.date",
+                "dc.date.issued",
+                "dc.date",
+                "dcterms.created",
+                "date",
+                "article.published",
+                "cxenseparse:recs:publishtime",
+            ])
+            .and_then(iso)
+        })
+        .or_else(|| time_element(doc).and_then(iso))
+        .or_else(|| {
+            url.and_then(|u| URL_DATE.captures(u)).and_then(|c| {
+                date::parse_declared(&format!("{}-{}-{}", &c[1], &c[2], &c[3])).map(|d| (d.to_string(), "URL".into()))
+            })
+        });
+    m.modified = ld
+        .as_ref()
+        .and_then(|a| str_field(a, &["dateModified"]))
+        .and_then(|d| iso((d, "JSON-LD dateModified".into())))
+        .or_else(|| tag(&["article:modified_time", "og:updated_time", "datemodified", "last-modified"]).and_then(iso));
+
+    // People and publisher.
+    m.authors = ld
+        .as_ref()
+        .and_then(|a| a.get("author"))
+        .map(names_of)
+        .filter(|n| !n.is_empty())
+        .map(|n| (n, "JSON-LD author".to_string()))
+        .or_else(|| {
+            tag(&["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"])
+                .filter(|(v, _)| !v.starts_with("http"))
+                .map(|(v, from)| (split_names(&v), from))
+        })
+        .or_else(|| {
+            ["[rel=author]", "[itemprop=author]", ".byline", ".author"].iter().find_map(|sel| {
+                text_of(doc, sel).filter(|t| word_count(t) <= 8).map(|t| (split_names(&t), format!("element {sel}")))
+            })
+        })
+        .filter(|(n, _)| !n.is_empty());
+    m.publisher = ld
+        .as_ref()
+        .and_then(|a| a.get("publisher"))
+        .map(names_of)
+        .and_then(|n| n.into_iter().next())
+        .map(|p| (p, "JSON-LD publisher".to_string()))
+        .or_else(|| tag(&["og:site_name", "application-name", "publisher", "dc.publisher"]));
+
+    // Language and address.
+    m.language = ld
+        .as_ref()
+        .and_then(|a| str_field(a, &["inLanguage"]))
+        .map(|l| (l, "JSON-LD inLanguage".to_string()))
+        .or_else(|| {
+            doc.select("html").attr("lang").map(|l| l.to_string()).filter(|l| !l.trim().is_empty()).map(|l| (l, "<html lang>".into()))
+        })
+        .or_else(|| tag(&["og:locale", "content-language", "language", "dc.language"]))
+        .map(|(l, from)| (l.trim().replace('_', "-"), from));
+    m.canonical = doc
+        .select("link[rel=canonical]")
+        .attr("href")
+        .map(|h| h.to_string())
+        .filter(|h| h.starts_with("http"))
+        .map(|h| (h, "link rel=canonical".to_string()))
+        .or_else(|| tag(&["og:url"]));
+    m
+}
+
+/// Every `<meta>` tag as (lowercased name, property or itemprop; content).
+fn meta_tags(doc: &Document) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for node in doc.select("meta").nodes() {
+        let key = node.attr("property").or_else(|| node.attr("name")).or_else(|| node.attr("itemprop")).or_else(|| node.attr("http-equiv"));
+        let value = node.attr("content").or_else(|| node.attr("datetime"));
+        if let (Some(k), Some(v)) = (key, value) {
+            out.push((k.to_lowercase(), v.to_string()));
+        }
+    }
+    out
+}
+
+fn text_of(doc: &Document, selector: &str) -> Option<String> {
+    let sel = doc.select(selector);
+    let node = sel.nodes().first()?;
+    Some(squeeze_whitespace(&node.text())).filter(|t| !t.is_empty())
+}
+
+/// The publication date of a `<time>` element: one marked as published first, else the first.
+fn time_element(doc: &Document) -> Option<(String, String)> {
+    for (sel, from) in [
+        ("time[pubdate]", "<time pubdate>"),
+        ("[itemprop=datePublished]", "itemprop datePublished"),
+        ("time[datetime]", "first <time>"),
+    ] {
+        for node in doc.select(sel).nodes() {
+            let v = node.attr("datetime").or_else(|| node.attr("content")).map(|v| v.to_string()).unwrap_or_else(|| node.text().to_string());
+            if !v.trim().is_empty() {
+                return Some((v, from.to_string()));
+            }
+        }
+    }
+    None
+}
+
+const ARTICLE_TYPES: &[&str] =
+    &["NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting", "OpinionNewsArticle", "Report", "LiveBlogPosting"];
+
+/// The page's article object from its JSON-LD scripts (searching `@graph` and arrays).
+fn json_ld(doc: &Document) -> Option<Value> {
+    let mut objects = Vec::new();
+    for node in doc.select(r#"script[type="application/ld+json"]"#).nodes() {
+        let text = node.text();
+        let text = text.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim().trim_end_matches(';');
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            flatten(v, &mut objects, 0);
+        }
+    }
+    let is = |o: &Value, types: &[&str]| match o.get("@type") {
+        Some(Value::String(t)) => types.contains(&t.as_str()),
+        Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
+        _ => false,
+    };
+    let pos = objects.iter().position(|o| is(o, ARTICLE_TYPES)).or_else(|| objects.iter().position(|o| is(o, &["WebPage"])))?;
+    Some(objects.swap_remove(pos))
+}
+
+fn flatten(v: Value, out: &mut Vec<Value>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.into_iter().for_each(|i| flatten(i, out, depth + 1)),
+        Value::Object(mut map) => {
+            if let Some(graph) = map.remove("@graph") {
+                flatten(graph, out, depth + 1);
+            }
+            out.push(Value::Object(map));
+        }
+        _ => {}
+    }
+}
+
+fn str_field(o: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match o.get(*k)? {
+        Value::String(s) if !s.trim().is_empty() => Some(squeeze_whitespace(&html_unescape(s))),
+        Value::Array(a) => a.iter().find_map(|v| v.as_str().map(|s| squeeze_whitespace(&html_unescape(s)))),
+        _ => None,
+    })
+}
+
+/// Names from a JSON-LD person/organisation value: a string, an object with `name`, or a list.
+fn names_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => split_names(&html_unescape(s)),
+        Value::Object(o) => o.get("name").map(names_of).unwrap_or_default(),
+        Value::Array(a) => {
+            let mut out = Vec::new();
+            for n in a.iter().flat_map(names_of) {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// "By Jane Doe and John Roe" → ["Jane Doe", "John Roe"].
+fn split_names(s: &str) -> Vec<String> {
+    static SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|;|\band\b|&|\|)\s*").unwrap());
+    static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*(?:written\s+)?by[:\s]+").unwrap());
+    let s = BY.replace(s.trim(), "");
+    SEP.split(&s)
+        .map(squeeze_whitespace)
+        .filter(|n| !n.is_empty() && word_count(n) <= 6 && !n.starts_with("http"))
+        .collect()
+}
+
+fn html_unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&#039;", "'").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html><html lang="en"><head>
+        <title>Taliban keep ties | Example News</title>
+        <meta property="og:site_name" content="Example News">
+        <meta property="article:modified_time" content="2020-07-03T08:00:00Z">
+        <link rel="canonical" href="https://news.example/2020/07/02/taliban-ties">
+        <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"Example"},
+          {"@type":"NewsArticle","headline":"Taliban keep ties to Al Qaeda affiliate","datePublished":"2020-07-02T10:00:00+05:00",
+           "author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Organization","name":"AFP"}]}]}</script>
+        </head><body>
+        <nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+        <article><h1>Taliban keep ties to Al Qaeda affiliate</h1>
+        <p>WASHINGTON: Al Qaeda's regional affiliate in Afghanistan maintains close ties to the Taliban and has an enduring interest in attacking US and foreign troops, the Pentagon said on Wednesday in a report to Congress.</p>
+        <p>The assessment comes months after the Taliban signed a deal with Washington in which the insurgents agreed to stop Al Qaeda from using Afghanistan as a safe haven to plot attacks.</p>
+        <p>AQIS routinely supports and works with low-level Taliban members in its efforts to undermine the Afghan government, the report said, adding that core members are focused mainly on survival.</p>
+        </article>
+        <aside><h3>Most read</h3><ul><li><a href="/a">Another story entirely</a></li><li><a href="/b">And one more</a></li></ul></aside>
+        <footer>Copyright 2020 Example News. All rights reserved.</footer>
+        </body></html>"#;
+
+    #[test]
+    fn body_and_metadata_with_their_sources() {
+        let a = clean(PAGE, Some("https://news.example/2020/07/02/taliban-ties"));
+        assert_eq!(a.title.as_deref(), Some("Taliban keep ties to Al Qaeda affiliate"));
+        assert_eq!(a.fields_from["title"], "JSON-LD headline");
+        assert_eq!(a.published.as_deref(), Some("2020-07-02"));
+        assert_eq!(a.fields_from["published"], "JSON-LD datePublished");
+        assert_eq!(a.modified.as_deref(), Some("2020-07-03"));
+        assert_eq!(a.authors, vec!["Jane Doe"]);
+        assert!(a.credits.contains(&"AFP".to_string()), "{:?}", a.credits);
+        assert_eq!(a.source.as_deref(), Some("Example News"));
+        assert_eq!(a.language.as_deref(), Some("en"));
+        assert_eq!(a.canonical_url.as_deref(), Some("https://news.example/2020/07/02/taliban-ties"));
+        assert_eq!(a.dateline.as_deref(), Some("WASHINGTON"));
+        assert!(a.body[0].starts_with("Al Qaeda's regional affiliate"), "{:?}", a.body);
+        let body = a.body_text();
+        assert!(body.contains("safe haven to plot attacks"));
+        assert!(!body.contains("Most read") && !body.contains("Another story") && !body.contains("Home"), "{body}");
+        assert!(!body.contains("All rights reserved"), "{body}");
+    }
+
+    #[test]
+    fn dates_fall_back_to_time_elements_and_the_url() {
+        let page = r#"<html><body><article><time datetime="2019-03-04T10:00">March 4</time><p>Text.</p></article></body></html>"#;
+        assert_eq!(read_meta(&Document::from(page), None).published.unwrap(), ("2019-03-04".into(), "first <time>".into()));
+        let bare = "<html><body><p>Text.</p></body></html>";
+        let m = read_meta(&Document::from(bare), Some("https://x.example/news/2018/11/09/story.html"));
+        assert_eq!(m.published.unwrap(), ("2018-11-09".into(), "URL".into()));
+    }
+
+    #[test]
+    fn names_split_and_lose_their_by() {
+        assert_eq!(split_names("By Jane Doe and John Roe"), vec!["Jane Doe", "John Roe"]);
+        assert_eq!(split_names("https://facebook.com/x"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn broken_and_empty_markup_do_not_panic() {
+        for page in ["", "<html", "<<<>>>", "<p>unclosed <b>bold <i>text", &"<div>".repeat(5000)] {
+            let _ = clean(page, None);
+        }
+    }
+}
