@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::align::{align, align_texts, AlignParams, AlignedText, Alignment};
+use crate::extract::template::SiteTemplates;
 use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
@@ -59,8 +60,9 @@ pub fn read_articles(paths: &[PathBuf], config: &Config, on_skip: &mut dyn FnMut
     let found = discover(paths);
     found.errors.iter().for_each(&mut *on_skip);
     let mut out = Vec::new();
+    let mut templates = SiteTemplates::new();
     for file in &found.files {
-        read_file(file, config.read, &mut |r| match r.and_then(clean) {
+        read_file(file, config.read, &mut |r| match r.and_then(|raw| clean(raw, &mut templates)) {
             Ok(a) => out.push(a),
             Err(e) => on_skip(&e),
         });
@@ -99,8 +101,9 @@ pub fn story_similarity(a: &Article, b: &Article, terms: Option<&TermStats>, par
     prof(a).similarity(&prof(b), apart, params)
 }
 
-fn clean(raw: RawDoc) -> Result<Article, InputError> {
-    let article = extract(&raw);
+fn clean(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Article, InputError> {
+    let mut article = extract(&raw);
+    templates.apply(&mut article);
     if article.body.is_empty() {
         return Err(InputError { origin: raw.origin, problem: Problem::NoBody });
     }
@@ -355,13 +358,15 @@ impl Engine {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Fed>(256);
             let stop = &stop;
             scope.spawn(move || {
+                // Templates are learnt in arrival order within a run (not kept in the store).
+                let mut templates = SiteTemplates::new();
                 for (n, file) in files.iter().enumerate() {
                     let mut into_file = 0u64;
                     read_file(file, limits, &mut |r| {
                         if stop.load(std::sync::atomic::Ordering::Relaxed) {
                             return;
                         }
-                        let fed = match r.and_then(clean) {
+                        let fed = match r.and_then(|raw| clean(raw, &mut templates)) {
                             Ok(article) => {
                                 let body = article.body_text();
                                 into_file = (into_file + body.len() as u64).min(file.bytes);

@@ -6,6 +6,7 @@ pub mod date;
 mod html;
 pub mod patterns;
 mod scraped;
+pub mod template;
 
 use std::collections::BTreeMap;
 
@@ -89,6 +90,8 @@ pub enum Reason {
     EndStamp,
     /// Page furniture around the article (HTML): sidebars, tag and link lists.
     Boilerplate,
+    /// A line the outlet's earlier pages also carried: its template, learnt from the corpus.
+    Template,
 }
 
 impl Article {

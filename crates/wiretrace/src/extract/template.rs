@@ -1,0 +1,127 @@
+//! Outlet templates learnt from the corpus: a body line that earlier pages of the same site also
+//! carried (an "Opinion / Editorial" box, a footer, a standing promo) is the site's furniture,
+//! not the article. Works on any cleaned article, HTML or plain text, in arrival order.
+
+use std::collections::HashMap;
+
+use super::patterns::word_count;
+use super::{Article, Reason, Removed};
+use crate::text::{fold, word_hash};
+
+/// Earlier pages of a site that must carry a line before it counts as the site's template.
+pub const MIN_PAGES: u32 = 3;
+/// Longer lines are never taken for furniture: a long paragraph repeated on one site is a
+/// story republished, which the reuse stage must see.
+const MAX_WORDS: usize = 40;
+/// Distinct lines remembered per site, so memory stays bounded on any corpus.
+const MAX_LINES_PER_SITE: usize = 200_000;
+
+/// Line counts per site, learnt as articles arrive.
+#[derive(Debug, Default)]
+pub struct SiteTemplates {
+    sites: HashMap<String, HashMap<u64, u32>>,
+}
+
+impl SiteTemplates {
+    pub fn new() -> SiteTemplates {
+        SiteTemplates::default()
+    }
+
+    /// The site an article belongs to: its address's host, else its declared or found source.
+    pub fn site_of(article: &Article) -> Option<String> {
+        let host = |u: &str| {
+            let rest = u.split_once("://").map_or(u, |(_, r)| r);
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("").to_lowercase();
+            let host = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h).to_string();
+            Some(host.trim_start_matches("www.").to_string()).filter(|h| h.contains('.'))
+        };
+        article
+            .canonical_url
+            .as_deref()
+            .and_then(host)
+            .or_else(|| article.url.as_deref().and_then(host))
+            .or_else(|| article.source.as_ref().map(|s| fold(s)).filter(|s| !s.is_empty()))
+    }
+
+    /// Take out of `article` the lines its site's earlier pages carried, then learn its lines.
+    /// Returns how many lines were taken out.
+    pub fn apply(&mut self, article: &mut Article) -> usize {
+        let Some(site) = Self::site_of(article) else { return 0 };
+        let counts = self.sites.entry(site).or_default();
+        let keys: Vec<Option<u64>> = article
+            .body
+            .iter()
+            .map(|l| (word_count(l) <= MAX_WORDS).then(|| word_hash(&fold(l))))
+            .collect();
+        let template = |k: &Option<u64>| k.is_some_and(|k| counts.get(&k).is_some_and(|&n| n >= MIN_PAGES));
+        let n_template = keys.iter().filter(|k| template(k)).count();
+        // A page that is nothing but the template says nothing about the template; keep it.
+        let removed = if n_template > 0 && n_template < article.body.len() {
+            let body = std::mem::take(&mut article.body);
+            for (line, k) in body.into_iter().zip(&keys) {
+                if template(k) {
+                    article.removed.push(Removed { text: line, reason: Reason::Template });
+                } else {
+                    article.body.push(line);
+                }
+            }
+            n_template
+        } else {
+            0
+        };
+        let mut seen = std::collections::HashSet::new();
+        for k in keys.into_iter().flatten() {
+            if seen.insert(k) && (counts.len() < MAX_LINES_PER_SITE || counts.contains_key(&k)) {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+        removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::empty_article;
+
+    fn page(url: &str, lines: &[&str]) -> Article {
+        let mut a = empty_article();
+        a.url = Some(url.to_string());
+        a.body = lines.iter().map(|s| s.to_string()).collect();
+        a
+    }
+
+    #[test]
+    fn lines_repeated_across_a_sites_pages_are_its_template() {
+        let mut t = SiteTemplates::new();
+        let promo = "Opinion / Editorial: New CEC? Capacity issues on the railway";
+        for i in 0..MIN_PAGES {
+            let mut a = page(&format!("https://www.dawn.example/news/{i}"), &[&format!("Story {i} says something new."), promo]);
+            assert_eq!(t.apply(&mut a), 0, "not yet learnt at page {i}");
+        }
+        let mut a = page("https://dawn.example/news/9", &["A fresh report on the Taliban.", promo]);
+        assert_eq!(t.apply(&mut a), 1);
+        assert_eq!(a.body, vec!["A fresh report on the Taliban."]);
+        assert_eq!(a.removed[0].reason, Reason::Template);
+        // Another site has its own template.
+        let mut other = page("https://salaam.example/x", &["Something.", promo]);
+        assert_eq!(t.apply(&mut other), 0);
+    }
+
+    #[test]
+    fn long_paragraphs_and_whole_pages_are_kept() {
+        let mut t = SiteTemplates::new();
+        for _ in 0..5 {
+            let mut a = page("https://x.example/a", &["Short line"]);
+            t.apply(&mut a);
+            assert_eq!(a.body.len(), 1, "a page that is all template is kept whole");
+        }
+        let long = "word ".repeat(MAX_WORDS + 1);
+        for _ in 0..5 {
+            let mut a = page("https://x.example/b", &[&long, "Short line"]);
+            t.apply(&mut a);
+            assert_eq!(a.body, vec![long.clone()], "a long paragraph is never template");
+        }
+        assert_eq!(SiteTemplates::site_of(&page("http://user@www.Example.com:80/p", &[])).as_deref(), Some("example.com:80"));
+    }
+}
