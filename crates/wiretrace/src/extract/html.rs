@@ -29,7 +29,7 @@ struct PageMeta {
 pub fn clean(html: &str, url: Option<&str>) -> Article {
     let mut article = empty_article();
     let doc = Document::from(html);
-    let meta = read_meta(&doc, url);
+    let mut meta = read_meta(&doc, url);
     drop(doc);
 
     let options = rs_trafilatura::Options {
@@ -37,17 +37,39 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         include_comments: true,
         ..rs_trafilatura::Options::default()
     };
-    let (lines, comments) = match rs_trafilatura::extract_with_options(html, &options) {
-        Ok(r) => (
-            r.content_text.lines().map(squeeze_whitespace).filter(|l| !l.is_empty()).collect::<Vec<_>>(),
-            r.comments_text.unwrap_or_default(),
-        ),
-        Err(_) => (Vec::new(), String::new()),
-    };
+    let main = rs_trafilatura::extract_with_options(html, &options).ok();
+    let page_url = url.filter(|u| u.starts_with("http"));
+    let second = dom_smoothie::Readability::new(html, page_url, None)
+        .or_else(|_| dom_smoothie::Readability::new(html, None, None))
+        .and_then(|mut r| r.parse())
+        .ok();
+    let lines: Vec<String> = main
+        .as_ref()
+        .map(|r| r.content_text.lines().map(squeeze_whitespace).filter(|l| !l.is_empty()).collect())
+        .unwrap_or_default();
+    let comments = main.as_ref().and_then(|r| r.comments_text.clone()).unwrap_or_default();
     article.comments =
         comments.split("\n\n").map(squeeze_whitespace).filter(|c| !c.is_empty()).collect();
-    let (lines, outside) = trim_to_agreement(lines, html, url);
+    let second_text = second.as_ref().map(|a| a.text_content.to_string()).unwrap_or_default();
+    let (lines, outside) = trim_to_agreement(lines, &second_text);
     article.removed.extend(outside.into_iter().map(|text| Removed { text, reason: Reason::Boilerplate }));
+    // The extractors' own date finders go after the page's declared dates and the URL.
+    if meta.published.is_none() {
+        let theirs = main
+            .as_ref()
+            .and_then(|r| r.metadata.date)
+            .map(|d| (d.date_naive().to_string(), "rs-trafilatura date finder".to_string()))
+            .or_else(|| {
+                second
+                    .as_ref()
+                    .and_then(|a| a.published_time.as_deref())
+                    .and_then(date::parse_declared)
+                    .map(|d| (d.to_string(), "Readability metadata".to_string()))
+            });
+        if theirs.is_some() {
+            meta.published = theirs;
+        }
+    }
 
     let mut credits: Vec<String> = Vec::new();
     let title_key = meta.title.as_ref().map(|(t, _)| fold(t));
@@ -83,6 +105,15 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         }
     }
 
+    if meta.published.is_none() {
+        // A date printed near the top of the article ("Published September 4, 2025").
+        let stamps = article.removed.iter().filter(|r| r.reason == Reason::DateStamp).map(|r| r.text.as_str());
+        let opening = article.body.iter().take(2).map(String::as_str).filter(|l| word_count(l) <= 25);
+        meta.published = stamps
+            .chain(opening)
+            .find_map(date::find_date)
+            .map(|d| (d.date.to_string(), "date printed near the top".to_string()));
+    }
     let mut set = |field: &str, from: &str| {
         article.fields_from.insert(field.into(), from.into());
     };
@@ -149,20 +180,14 @@ const AGREEMENT_LINE_SHARE: f64 = 0.5;
 /// often runs on into sidebars, tag lists and link lists; Readability stops at the article's
 /// container. Lines outside the agreed span are returned apart. On scrapinghub-aeb this
 /// raised shingle F1 from 0.957 to 0.969 (docs/benchmarks.md).
-fn trim_to_agreement(lines: Vec<String>, html: &str, url: Option<&str>) -> (Vec<String>, Vec<String>) {
-    let url = url.filter(|u| u.starts_with("http"));
-    let second = dom_smoothie::Readability::new(html, url, None)
-        .or_else(|_| dom_smoothie::Readability::new(html, None, None))
-        .and_then(|mut r| r.parse())
-        .map(|a| a.text_content.to_string())
-        .unwrap_or_default();
+fn trim_to_agreement(lines: Vec<String>, second: &str) -> (Vec<String>, Vec<String>) {
     let triples = |text: &str| -> Vec<u64> {
         let t = crate::text::tokenize(text);
         t.windows(3).map(|w| w[0].hash.rotate_left(1) ^ w[1].hash.rotate_left(17) ^ w[2].hash).collect()
     };
-    let theirs: std::collections::HashSet<u64> = triples(&second).into_iter().collect();
+    let theirs: std::collections::HashSet<u64> = triples(second).into_iter().collect();
     let ours: usize = lines.iter().map(|l| word_count(l)).sum();
-    if theirs.is_empty() || (word_count(&second) as f64) < AGREEMENT_MIN_SHARE * ours as f64 {
+    if theirs.is_empty() || (word_count(second) as f64) < AGREEMENT_MIN_SHARE * ours as f64 {
         return (lines, Vec::new());
     }
     let agrees: Vec<bool> = lines
