@@ -10,6 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::patterns::{self, word_count};
+use super::scraped::add_credit as add;
 use super::{date, empty_article, Article, Reason, Removed};
 use crate::text::{fold, squeeze_whitespace};
 
@@ -210,12 +211,6 @@ fn trim_to_agreement(lines: Vec<String>, second: &str) -> (Vec<String>, Vec<Stri
         }
     }
     (kept, outside)
-}
-
-fn add(credits: &mut Vec<String>, name: &str) {
-    if !credits.iter().any(|c| c == name) {
-        credits.push(name.to_string());
-    }
 }
 
 /// A short credit line near the top ("By Jane Doe", "AFP"): its names are kept as credits.

@@ -204,7 +204,7 @@ pub fn clean(page: &str) -> Article {
     article
 }
 
-fn add_credit(credits: &mut Vec<String>, name: &str) {
+pub(crate) fn add_credit(credits: &mut Vec<String>, name: &str) {
     if !credits.iter().any(|x| x == name) {
         credits.push(name.to_string());
     }

@@ -357,16 +357,22 @@ fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
 /// Read a gzip file (one or many members) up to `limit` decompressed bytes.
 fn read_gzip_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
     let f = fs::File::open(path).map_err(|e| Problem::Io { message: e.to_string() })?;
+    let bytes = gunzip_capped(BufReader::new(f), limit)?;
+    if bytes.is_empty() {
+        return Err(Problem::Empty);
+    }
+    Ok(bytes)
+}
+
+/// Decompress gzip data (one or many members), refusing more than `limit` bytes of output.
+fn gunzip_capped(compressed: impl Read, limit: u64) -> Result<Vec<u8>, Problem> {
     let mut bytes = Vec::new();
-    flate2::read::MultiGzDecoder::new(BufReader::new(f))
+    flate2::read::MultiGzDecoder::new(compressed)
         .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::BadArchive { message: format!("cannot decompress gzip: {e}") })?;
     if bytes.len() as u64 > limit {
         return Err(Problem::TooLarge { bytes: bytes.len() as u64, limit });
-    }
-    if bytes.is_empty() {
-        return Err(Problem::Empty);
     }
     Ok(bytes)
 }

@@ -8,7 +8,7 @@
 use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 
-use super::{decode_html, Content, Declared, InputError, InputFile, Origin, Problem, RawDoc, ReadLimits};
+use super::{decode_html, gunzip_capped, Content, Declared, InputError, InputFile, Origin, Problem, RawDoc, ReadLimits};
 
 /// Longest header block (WARC or HTTP) read before a record is taken for garbage.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -246,12 +246,7 @@ fn body_bytes(
     let encoding = encoding.unwrap_or("").trim().to_ascii_lowercase();
     // Crawlers often store the decoded body but keep the header; only undo what is really there.
     if (encoding == "gzip" || encoding == "x-gzip") && bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
-            .take(limits.max_bytes + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| Problem::BadArchive { message: format!("cannot decompress the page: {e}") })?;
-        bytes = out;
+        bytes = gunzip_capped(bytes.as_slice(), limits.max_bytes)?;
     } else if encoding == "deflate" && !bytes.starts_with(b"<") {
         let mut out = Vec::new();
         flate2::read::ZlibDecoder::new(bytes.as_slice())
