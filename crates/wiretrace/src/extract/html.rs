@@ -29,9 +29,9 @@ struct PageMeta {
 /// Clean one HTML page. `url` is the page's address when known (declared, or from a WARC record).
 pub fn clean(html: &str, url: Option<&str>) -> Article {
     let mut article = empty_article();
+    // One parse serves the metadata and then dom_smoothie (which rewrites the tree as it reads).
     let doc = Document::from(html);
     let mut meta = read_meta(&doc, url);
-    drop(doc);
 
     let options = rs_trafilatura::Options {
         url: url.map(str::to_string),
@@ -40,7 +40,7 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     };
     let main = rs_trafilatura::extract_with_options(html, &options).ok();
     let page_url = url.filter(|u| u.starts_with("http"));
-    let second = dom_smoothie::Readability::new(html, page_url, None)
+    let second = dom_smoothie::Readability::with_document(doc, page_url, None)
         .or_else(|_| dom_smoothie::Readability::new(html, None, None))
         .and_then(|mut r| r.parse())
         .ok();
@@ -115,45 +115,30 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             .find_map(date::find_date)
             .map(|d| (d.date.to_string(), "date printed near the top".to_string()));
     }
-    let mut set = |field: &str, from: &str| {
-        article.fields_from.insert(field.into(), from.into());
+    let mut take = |field: &str, value: Option<(String, String)>| {
+        value.map(|(v, from)| {
+            article.fields_from.insert(field.into(), from);
+            v
+        })
     };
-    if let Some((t, from)) = &meta.title {
-        set("title", from);
-        article.title = Some(t.clone());
-    }
-    if let Some((d, from)) = &meta.published {
-        set("published", from);
-        article.published = Some(d.clone());
-    }
-    if let Some((d, from)) = &meta.modified {
-        set("modified", from);
-        article.modified = Some(d.clone());
-    }
-    if let Some((names, from)) = &meta.authors {
-        set("authors", from);
+    article.title = take("title", meta.title);
+    article.published = take("published", meta.published);
+    article.modified = take("modified", meta.modified);
+    article.source = take("source", meta.publisher);
+    article.language = take("language", meta.language);
+    article.canonical_url = take("canonical_url", meta.canonical);
+    if let Some((names, from)) = meta.authors {
+        article.fields_from.insert("authors".into(), from);
         for n in names {
             // An agency named as author is a credit, not a person.
-            match patterns::agency(n) {
+            match patterns::agency(&n) {
                 Some(a) => add(&mut credits, a),
-                None => article.authors.push(n.clone()),
+                None => article.authors.push(n),
             }
         }
-        for n in article.authors.clone() {
-            add(&mut credits, &n);
+        for n in &article.authors {
+            add(&mut credits, n);
         }
-    }
-    if let Some((p, from)) = &meta.publisher {
-        set("source", from);
-        article.source = Some(p.clone());
-    }
-    if let Some((l, from)) = &meta.language {
-        set("language", from);
-        article.language = Some(l.clone());
-    }
-    if let Some((c, from)) = &meta.canonical {
-        set("canonical_url", from);
-        article.canonical_url = Some(c.clone());
     }
     // Agencies credited in the text's last lines ("Reporting by ...; editing by ...", "(AFP)").
     for line in article.body.iter().rev().take(3) {
