@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use wiretrace::attribution::{attribute, AttributedArticle};
 use wiretrace::engine::{compare, read_articles, read_one, story_similarity, Progress, TraceOptions};
 use wiretrace::story::{Similarity, StoryParams};
 use wiretrace::{Config, Engine};
@@ -22,7 +23,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Clean articles and print them: headline, dateline, date, credits, body, captions, comments, removed lines.
+    /// Clean articles and print them: headline, dateline, date, credits, body, captions, comments,
+    /// removed lines, and who said what (quotes with speakers, actors, event dates).
     Extract {
         /// Files or folders (.txt scraped pages, .json articles, .jsonl one article per line).
         #[arg(required = true)]
@@ -241,10 +243,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 skipped += 1;
                 eprintln!("wiretrace: skipped {e}");
             });
+            let attributed: Vec<AttributedArticle> =
+                articles.iter().map(|a| AttributedArticle { article: a, attribution: attribute(a, None) }).collect();
             match common.format {
-                Format::Json if articles.len() == 1 => output::json(&articles[0])?,
-                Format::Json => output::json(&articles)?,
-                Format::Text => output::articles_text(&articles),
+                Format::Json if attributed.len() == 1 => output::json(&attributed[0])?,
+                Format::Json => output::json(&attributed)?,
+                Format::Text => output::articles_text(&attributed),
             }
             if articles.is_empty() {
                 anyhow::bail!("no article could be read");

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use serde::Serialize;
+use wiretrace::attribution::{Actor, AttributedArticle, EventDate, Quote};
 use wiretrace::story::{Story, StorySummary};
 use wiretrace::{Alignment, Article};
 
@@ -92,8 +93,9 @@ fn or_dash(s: Option<&str>) -> &str {
     s.unwrap_or("-")
 }
 
-pub fn articles_text(articles: &[Article]) {
-    for (i, a) in articles.iter().enumerate() {
+pub fn articles_text(articles: &[AttributedArticle]) {
+    for (i, aa) in articles.iter().enumerate() {
+        let a = aa.article;
         if i > 0 {
             println!("\n{}\n", "=".repeat(72));
         }
@@ -117,6 +119,25 @@ pub fn articles_text(articles: &[Article]) {
         for p in &a.body {
             println!("{p}\n");
         }
+        attribution_text(&aa.attribution.quotes, &aa.attribution.actors, &aa.attribution.dates);
+    }
+}
+
+fn attribution_text(quotes: &[Quote], actors: &[Actor], dates: &[EventDate]) {
+    if !quotes.is_empty() {
+        println!("Quotes ({}):", quotes.len());
+        for q in quotes {
+            let role = q.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
+            println!("  {} ({}{role}; {}): {}", or_dash(q.speaker_resolved.as_deref()), or_dash(q.speaker.as_deref()), or_dash(q.cue.as_deref()), clip(&q.text, 140));
+        }
+    }
+    if !actors.is_empty() {
+        let list: Vec<String> = actors.iter().take(12).map(|a| format!("{} ({:?}, {})", a.name, a.kind, a.mentions).replace("Organisation", "org")).collect();
+        println!("Actors: {}", list.join("; "));
+    }
+    if !dates.is_empty() {
+        let list: Vec<String> = dates.iter().map(|d| format!("{} = {}", d.text, d.value.as_deref().unwrap_or("?"))).collect();
+        println!("Dates: {}", list.join("; "));
     }
 }
 
@@ -223,6 +244,28 @@ pub fn story_text(s: &Story) {
     println!("\nShared passages ({}):", s.passages.len());
     for p in &s.passages {
         println!("  {} → {} ({} words, first published by {}): {}", p.a, p.b, p.matched_words, p.first_published, clip(&p.text, 120));
+    }
+    let who = &s.attribution;
+    if !who.quotes.is_empty() {
+        println!("\nWho said what ({} distinct quotes):", who.quotes.len());
+        for q in &who.quotes {
+            println!(
+                "  {}{}: {} [first in {}; in {} article(s)]",
+                or_dash(q.speaker.as_deref()),
+                if q.confirmed { " (confirmed by copies)" } else { "" },
+                clip(&q.text, 120),
+                q.earliest,
+                q.articles.len()
+            );
+        }
+    }
+    if !who.actors.is_empty() {
+        let list: Vec<String> = who.actors.iter().take(15).map(|a| format!("{} ({}/{} articles)", a.name, a.articles, s.articles.len())).collect();
+        println!("\nActors: {}", list.join("; "));
+    }
+    if !who.dates.is_empty() {
+        let list: Vec<String> = who.dates.iter().map(|d| format!("{} ({})", d.value, d.text)).collect();
+        println!("Event dates: {}", list.join("; "));
     }
     println!("\nWhy each article is here:");
     for e in &s.events {

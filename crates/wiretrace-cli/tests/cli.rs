@@ -41,6 +41,12 @@ fn extract_json_has_every_field() {
     let removed = v["removed"].as_array().unwrap();
     assert!(removed.iter().all(|r| r["text"].is_string() && r["reason"].is_string()));
     assert!(removed.iter().any(|r| r["reason"] == "sidebar" && r["text"] == "Capacity issues"));
+    // Who said what: quotes with speakers and cues, actors, event dates.
+    let quotes = v["quotes"].as_array().unwrap();
+    assert!(quotes.iter().all(|q| q["text"].is_string() && q["kind"].is_string() && q["start"].is_u64()));
+    assert!(quotes.iter().any(|q| q["speaker_resolved"] == "the Pentagon report" && q["cue"] == "said"), "{quotes:#?}");
+    assert!(v["actors"].as_array().unwrap().iter().any(|a| a["name"] == "AQIS" && a["kind"] == "organisation"));
+    assert!(v["dates"].as_array().unwrap().iter().any(|d| d["text"] == "Wednesday" && d["value"] == "2020-07-01"));
 }
 
 #[test]
@@ -49,6 +55,7 @@ fn extract_text_is_readable() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("dateline:  WASHINGTON"), "{text}");
     assert!(text.contains("comments:  3"));
+    assert!(text.contains("Zabiullah Mujahid (Taliban spokesman Zabiullah Mujahid, Taliban spokesman; told): Our country"), "{text}");
 }
 
 #[test]
@@ -351,9 +358,11 @@ fn stories_and_story_commands_list_and_explain() {
     let (out, story) = run(bin().args(["story", "--format", "json", "--article", "000_c7b4fa4417f7b5a8", "--db"]).arg(&db));
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(story["id"], seeds_story["id"]);
-    for field in ["articles", "passages", "events", "agencies", "origin", "sources"] {
+    for field in ["articles", "passages", "events", "agencies", "origin", "sources", "quotes", "actors", "dates", "patterns"] {
         assert!(story.get(field).is_some(), "missing {field}");
     }
+    let quote = story["quotes"].as_array().unwrap().iter().find(|q| q["speaker"] == "Zabiullah Mujahid").expect("Mujahid's quote");
+    assert_eq!(quote["articles"][0], "000_c7b4fa4417f7b5a8");
     let p = &story["passages"][0];
     assert_eq!(p["first_published"], "003_d225d385e17e94e7");
     assert!(p["text"].as_str().unwrap().len() > 50);

@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::align::{align, align_texts, AlignParams, AlignedText, Alignment};
+use crate::attribution;
 use crate::extract::template::SiteTemplates;
 use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
@@ -656,6 +657,14 @@ impl Engine {
         let provenance = Provenance::trace(&stored, &passages);
         let mut articles = Vec::with_capacity(stored.len());
         let mut bodies = Vec::with_capacity(stored.len());
+        // Copies without a date of their own count relative dates from the story's first.
+        let story_anchor = first_seen.as_deref().and_then(crate::extract::date::parse_declared);
+        let mut attributions = Vec::with_capacity(stored.len());
+        for a in &stored {
+            let full = r.full_article(a.seq)?;
+            let anchor = attribution::anchor_of(&full).or(story_anchor);
+            attributions.push((a.id.clone(), attribution::attribute(&full, anchor)));
+        }
         for (i, a) in stored.iter().enumerate() {
             let body = r.body(a.seq)?;
             let tokens = tokenize(&body);
@@ -718,6 +727,7 @@ impl Engine {
             sources,
             passages: story_passages,
             events,
+            attribution: attribution::merge(&attributions),
         })
     }
 

@@ -1,10 +1,11 @@
 //! wiretrace traces wire copy through the news. The library is a pipeline of stages, each a
 //! module with a small API over typed values:
-//! [`ingest`] → [`extract`] → [`fingerprint`] → [`index`] → [`align`] → [`story`] → [`store`],
+//! [`ingest`] → [`extract`] (→ [`attribution`]) → [`fingerprint`] → [`index`] → [`align`] → [`story`] → [`store`],
 //! run together by [`engine::Engine`], the one façade the command-line tool (and later the server)
 //! calls.
 
 pub mod align;
+pub mod attribution;
 pub mod engine;
 pub mod extract;
 pub mod fingerprint;

@@ -1,10 +1,11 @@
 //! The two seed articles against `fixtures/expected.json`: extraction, shared passages, what is
-//! unique to each, and one story with one copy group. (The expected quotes belong to the quotes
-//! issue and are not checked here.)
+//! unique to each, one story with one copy group, and who said what (quotes with their speakers,
+//! actors, event dates) in each article and across the story.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use wiretrace::attribution::{attribute, ActorKind};
 use wiretrace::engine::{compare, read_one};
 use wiretrace::text::fold;
 use wiretrace::{Article, Config, Engine};
@@ -148,4 +149,64 @@ fn story_provenance_says_who_published_what_first_and_what_each_added() {
     let kinds: Vec<(&str, &str)> = story.events.iter().map(|e| (e.article.as_str(), e.kind.as_str())).collect();
     assert_eq!(kinds, [(salaam, "started"), (dawn, "joined")]);
     assert_eq!(story.events[1].detail["reason"], "shares passages");
+}
+
+#[test]
+fn every_expected_quote_is_found_with_its_speaker() {
+    let e = expected();
+    for name in names(&e) {
+        let Some(quotes) = e["articles"][&name]["quotes"].as_array() else { continue };
+        let a = article(&name);
+        let found = attribute(&a, None).quotes;
+        for want in quotes {
+            let start = s(&want["text_start"]);
+            let q = found.iter().find(|q| fold(&q.text).starts_with(&start)).unwrap_or_else(|| panic!("{name}: no quote {start:?} in {found:#?}"));
+            let speaker = q.speaker_resolved.as_deref().unwrap_or("");
+            assert!(speaker.contains(want["speaker"].as_str().unwrap()), "{start}: speaker {speaker:?}");
+        }
+    }
+    // "McKenzie" is resolved to the fullest mention, with the role the article gives.
+    let a = article("000_c7b4fa4417f7b5a8.txt");
+    let found = attribute(&a, None).quotes;
+    let mckenzie = found.iter().find(|q| q.speaker.as_deref() == Some("McKenzie")).unwrap();
+    assert_eq!(mckenzie.speaker_resolved.as_deref(), Some("Gen. Kenneth McKenzie"));
+    let mujahid = found.iter().find(|q| q.speaker_resolved.as_deref() == Some("Zabiullah Mujahid")).unwrap();
+    assert_eq!((mujahid.role.as_deref(), mujahid.cue.as_deref()), (Some("Taliban spokesman"), Some("told")));
+}
+
+#[test]
+fn actors_merge_variants_and_dates_resolve_from_the_publication_date() {
+    let dawn = attribute(&article("003_d225d385e17e94e7.txt"), None);
+    let aqis = dawn.actors.iter().find(|a| a.name == "AQIS").expect("AQIS");
+    assert!(aqis.aliases.iter().any(|x| x == "Al Qaeda in the Indian Subcontinent"), "{aqis:?}");
+    assert_eq!(aqis.kind, ActorKind::Organisation);
+    let dates: Vec<(&str, &str)> = dawn.dates.iter().filter_map(|d| Some((d.text.as_str(), d.value.as_deref()?))).collect();
+    assert!(dates.contains(&("Wednesday", "2020-07-01")), "{dates:?}");
+    // The undated Salaam Times copy reads "Wednesday (July 1)": with the story's date it is 2020-07-01.
+    let salaam = attribute(&article("000_c7b4fa4417f7b5a8.txt"), chrono::NaiveDate::from_ymd_opt(2020, 7, 2));
+    let dates: Vec<(&str, &str)> = salaam.dates.iter().filter_map(|d| Some((d.text.as_str(), d.value.as_deref()?))).collect();
+    for want in [("Wednesday (July 1)", "2020-07-01"), ("February 29", "2020-02-29"), ("next year", "2021")] {
+        assert!(dates.contains(&want), "{want:?} in {dates:?}");
+    }
+    let kenneth = salaam.actors.iter().find(|a| a.name == "Kenneth McKenzie").expect("McKenzie");
+    assert_eq!((kenneth.kind, kenneth.roles.as_slice()), (ActorKind::Person, ["Gen.".to_string()].as_slice()));
+}
+
+#[test]
+fn a_story_has_one_entry_per_quote_with_its_earliest_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    let report = engine.trace(&[seeds_dir()], &mut |_| {}).unwrap();
+    let story = engine.story(report.stories[0].id).unwrap();
+    let who = &story.attribution;
+    // The Pentagon's "AQIS routinely supports ..." is in both copies: one entry, first in Dawn.
+    let aqis = who.quotes.iter().find(|q| fold(&q.text).starts_with("aqis routinely supports")).expect("shared quote");
+    assert_eq!(aqis.articles, ["003_d225d385e17e94e7", "000_c7b4fa4417f7b5a8"]);
+    assert_eq!(aqis.earliest, "003_d225d385e17e94e7");
+    // Quotes only Salaam Times carries name it alone.
+    let mujahid = who.quotes.iter().find(|q| q.speaker.as_deref() == Some("Zabiullah Mujahid")).unwrap();
+    assert_eq!(mujahid.articles, ["000_c7b4fa4417f7b5a8"]);
+    // Actors named by both copies rank first.
+    assert!(who.actors.iter().take(6).any(|a| a.name == "Taliban" && a.articles == 2), "{:?}", &who.actors[..6]);
+    assert!(who.dates.iter().any(|d| d.value == "2020-07-01" && d.articles == 2), "{:?}", who.dates);
 }

@@ -592,6 +592,10 @@ pub struct Story {
     /// Why each article joined or started it, and the merges, in arrival order.
     #[serde(default)]
     pub events: Vec<StoryEvent>,
+    /// Who said what across its articles: one entry per distinct quote with every article that
+    /// carries it, its actors ranked by how many articles name them, its event dates.
+    #[serde(default, flatten)]
+    pub attribution: crate::attribution::StoryAttribution,
 }
 
 /// One article of a story.

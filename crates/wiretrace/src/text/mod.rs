@@ -218,6 +218,13 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
     out
 }
 
+/// Whether a word (without its full stop, any case) is an abbreviation that a full stop does not end
+/// a sentence after ("Gen", "U.S", "Jan").
+pub fn is_abbreviation(word: &str) -> bool {
+    let lw = word.to_lowercase();
+    ABBREVIATIONS.contains(&lw.as_str())
+}
+
 fn continues_sentence(piece: &str) -> bool {
     let t = piece.trim_end();
     if t.contains('\n') && t.ends_with('\n') {
@@ -228,8 +235,7 @@ fn continues_sentence(piece: &str) -> bool {
     if last_word.chars().count() == 1 && last_word.chars().all(|c| c.is_uppercase()) {
         return true; // an initial: "John F. Kennedy"
     }
-    let lw = last_word.to_lowercase();
-    ABBREVIATIONS.contains(&lw.as_str())
+    is_abbreviation(last_word)
 }
 
 /// Character count of a string (offsets everywhere are in characters).

@@ -1,0 +1,296 @@
+//! Attribution: who said what, about whom, and when. From a cleaned article it finds the quotes
+//! with their speakers ([`quote`]), the actors it names ([`actor`]) and the dates it mentions,
+//! made absolute ([`when`]); across the copies of a story it merges them into one entry per
+//! quote and per actor ([`merge`]). Rules, word lists and ISO country names only: nothing is
+//! downloaded at run time.
+
+pub mod actor;
+mod names;
+pub mod quote;
+pub mod when;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use actor::{Actor, ActorKind};
+pub use quote::{Pattern, Quote, QuoteKind};
+pub use when::{EventDate, Granularity};
+
+use crate::extract::Article;
+
+/// What an article says about who said what and when.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    pub quotes: Vec<Quote>,
+    pub actors: Vec<Actor>,
+    pub dates: Vec<EventDate>,
+}
+
+/// The date relative mentions are counted from: the publication date, else the crawl date.
+pub fn anchor_of(article: &Article) -> Option<NaiveDate> {
+    article.published.as_deref().or(article.fetched.as_deref()).and_then(crate::extract::date::parse_declared)
+}
+
+/// Attribute one article; `anchor` overrides the article's own dates (a story lends its
+/// earliest date to a copy that carries none).
+pub fn attribute(article: &Article, anchor: Option<NaiveDate>) -> Attribution {
+    let quotes = quote::find(&article.body);
+    let body = article.body_text();
+    let actors = actor::find(&body, article.dateline.as_deref(), &quotes);
+    let dates = when::find(&body, anchor.or_else(|| anchor_of(article)));
+    Attribution { quotes, actors, dates }
+}
+
+/// An article printed with what attribution found in it.
+#[derive(Debug, Serialize)]
+pub struct AttributedArticle<'a> {
+    #[serde(flatten)]
+    pub article: &'a Article,
+    #[serde(flatten)]
+    pub attribution: Attribution,
+}
+
+/// One distinct quote of a story, with every article that carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryQuote {
+    /// The words as the earliest article prints them.
+    pub text: String,
+    pub kind: QuoteKind,
+    /// The speaker most copies give, resolved.
+    pub speaker: Option<String>,
+    pub role: Option<String>,
+    /// The article that printed it first.
+    pub earliest: String,
+    /// Every article that prints it, in timeline order.
+    pub articles: Vec<String>,
+    /// Whether two or more copies found it with the same speaker: the copies confirm the rule.
+    pub confirmed: bool,
+}
+
+/// One actor of a story, ranked by how much of the story involves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryActor {
+    pub name: String,
+    pub kind: ActorKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// Articles naming it, mentions over all articles, quotes it speaks.
+    pub articles: usize,
+    pub mentions: usize,
+    pub quotes: usize,
+    /// Share of the story's articles that name it.
+    pub share: f64,
+}
+
+/// One event date of a story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryDate {
+    pub value: String,
+    pub granularity: Granularity,
+    /// The words of its first mention.
+    pub text: String,
+    pub articles: usize,
+}
+
+/// A story's attribution merged over its articles (given in timeline order with their ids).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoryAttribution {
+    pub quotes: Vec<StoryQuote>,
+    pub actors: Vec<StoryActor>,
+    pub dates: Vec<StoryDate>,
+    /// For each rule, how many of its quotes the copies confirmed, of how many found in more
+    /// than one article: how far each pattern can be trusted on this corpus.
+    pub patterns: BTreeMap<String, PatternTally>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatternTally {
+    pub confirmed: usize,
+    pub seen_in_copies: usize,
+}
+
+/// Words of a text as comparison keys.
+fn word_keys(text: &str) -> Vec<u64> {
+    crate::text::tokenize(text).iter().map(|t| t.hash).collect()
+}
+
+/// Whether two quotes are one: most of the shorter one's words are in the longer.
+fn same_quote(a: &[u64], b: &[u64]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.is_empty() {
+        return false;
+    }
+    let set: std::collections::HashSet<u64> = long.iter().copied().collect();
+    let shared = short.iter().filter(|w| set.contains(w)).count();
+    shared * 10 >= short.len() * 7 && short.len() * 3 >= long.len()
+}
+
+fn speaker_key(q: &Quote) -> Option<String> {
+    q.speaker_resolved.as_deref().map(|s| {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        actor::name_key(&names::split_title(&words).name)
+    })
+}
+
+/// Merge the attribution of a story's articles, given as (article id, attribution) in timeline
+/// order.
+pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
+    struct Entry {
+        quote: StoryQuote,
+        keys: Vec<u64>,
+        speakers: HashMap<String, usize>,
+        pattern: Pattern,
+        agree: bool,
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    for (id, att) in articles {
+        for q in &att.quotes {
+            let keys = word_keys(&q.text);
+            let sk = speaker_key(q);
+            match entries.iter_mut().find(|e| e.quote.kind == q.kind && same_quote(&e.keys, &keys)) {
+                Some(e) => {
+                    if !e.quote.articles.contains(id) {
+                        e.quote.articles.push(id.clone());
+                        if let Some(sk) = &sk {
+                            if e.speakers.contains_key(sk) {
+                                e.agree = true;
+                            }
+                            *e.speakers.entry(sk.clone()).or_default() += 1;
+                        }
+                    }
+                }
+                None => {
+                    let mut speakers = HashMap::new();
+                    if let Some(sk) = &sk {
+                        speakers.insert(sk.clone(), 1);
+                    }
+                    entries.push(Entry {
+                        quote: StoryQuote {
+                            text: q.text.clone(),
+                            kind: q.kind,
+                            speaker: q.speaker_resolved.clone(),
+                            role: q.role.clone(),
+                            earliest: id.clone(),
+                            articles: vec![id.clone()],
+                            confirmed: false,
+                        },
+                        keys,
+                        speakers,
+                        pattern: q.pattern,
+                        agree: false,
+                    });
+                }
+            }
+        }
+    }
+    let mut patterns: BTreeMap<String, PatternTally> = BTreeMap::new();
+    let quotes = entries
+        .into_iter()
+        .map(|mut e| {
+            let name = serde_json::to_value(e.pattern).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let tally = patterns.entry(name).or_default();
+            if e.quote.articles.len() > 1 {
+                tally.seen_in_copies += 1;
+                tally.confirmed += usize::from(e.agree);
+            }
+            e.quote.confirmed = e.agree;
+            e.quote
+        })
+        .collect();
+    // Actors: one entry per key, joined across articles by spelling.
+    let mut actors: Vec<(String, StoryActor)> = Vec::new();
+    for (_, att) in articles {
+        for a in &att.actors {
+            let k = actor::name_key(&a.name);
+            let all_keys: Vec<String> = std::iter::once(k.clone()).chain(a.aliases.iter().map(|x| actor::name_key(x))).collect();
+            let found = actors.iter_mut().find(|(ek, e)| {
+                all_keys.iter().any(|k| actor::same_spelling(k, ek) || e.aliases.iter().any(|x| actor::name_key(x) == *k))
+            });
+            match found {
+                Some((_, e)) => {
+                    e.articles += 1;
+                    e.mentions += a.mentions;
+                    e.quotes += a.quotes;
+                    for x in a.aliases.iter().chain(std::iter::once(&a.name)) {
+                        if *x != e.name && !e.aliases.contains(x) {
+                            e.aliases.push(x.clone());
+                        }
+                    }
+                    for r in &a.roles {
+                        if !e.roles.contains(r) {
+                            e.roles.push(r.clone());
+                        }
+                    }
+                }
+                None => actors.push((
+                    k,
+                    StoryActor {
+                        name: a.name.clone(),
+                        kind: a.kind,
+                        aliases: a.aliases.clone(),
+                        roles: a.roles.clone(),
+                        articles: 1,
+                        mentions: a.mentions,
+                        quotes: a.quotes,
+                        share: 0.0,
+                    },
+                )),
+            }
+        }
+    }
+    let n = articles.len().max(1) as f64;
+    let mut actors: Vec<StoryActor> = actors.into_iter().map(|(_, mut a)| {
+        a.share = crate::story::rounded(a.articles as f64 / n);
+        a
+    }).collect();
+    actors.sort_by(|a, b| b.articles.cmp(&a.articles).then(b.mentions.cmp(&a.mentions)).then(b.quotes.cmp(&a.quotes)).then_with(|| a.name.cmp(&b.name)));
+    // Dates: by value, counted over articles.
+    let mut dates: Vec<StoryDate> = Vec::new();
+    for (_, att) in articles {
+        let mut seen = std::collections::HashSet::new();
+        for d in &att.dates {
+            let Some(v) = &d.value else { continue };
+            if !seen.insert(v.clone()) {
+                continue;
+            }
+            match dates.iter_mut().find(|x| &x.value == v) {
+                Some(x) => x.articles += 1,
+                None => dates.push(StoryDate { value: v.clone(), granularity: d.granularity, text: d.text.clone(), articles: 1 }),
+            }
+        }
+    }
+    dates.sort_by(|a, b| a.value.cmp(&b.value));
+    StoryAttribution { quotes, actors, dates, patterns }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_merge_into_one_quote_with_its_earliest_article() {
+        let q = |text: &str, speaker: &str| Quote {
+            text: text.into(),
+            kind: QuoteKind::Direct,
+            start: 0,
+            end: 0,
+            speaker: Some(speaker.into()),
+            speaker_resolved: Some(speaker.into()),
+            role: None,
+            cue: Some("said".into()),
+            pattern: Pattern::QuoteThenSpeaker,
+        };
+        let a = Attribution { quotes: vec![q("What we need to see is what they're going to do against al-Qaeda", "Gen. Kenneth McKenzie")], ..Default::default() };
+        let b = Attribution { quotes: vec![q("What we need to see is what they are going to do against Al Qaeda", "Kenneth McKenzie")], ..Default::default() };
+        let merged = merge(&[("dawn".into(), a), ("salaam".into(), b)]);
+        assert_eq!(merged.quotes.len(), 1);
+        assert_eq!(merged.quotes[0].earliest, "dawn");
+        assert_eq!(merged.quotes[0].articles, ["dawn", "salaam"]);
+        assert!(merged.quotes[0].confirmed);
+        assert_eq!(merged.patterns["quote_then_speaker"], PatternTally { confirmed: 1, seen_in_copies: 1 });
+    }
+}

@@ -1,0 +1,240 @@
+//! Names as an article writes them: runs of capitalised words with the titles and roles around
+//! them ("Taliban spokesman Zabiullah Mujahid", "Gen. Kenneth McKenzie"), the word lists that tell
+//! a person from an organisation, and the lookup of a short mention's fullest form ("McKenzie" →
+//! "Gen. Kenneth McKenzie"). Shared by the quote and actor finders.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+fn set(words: &str) -> HashSet<&str> {
+    words.split_whitespace().collect()
+}
+
+/// Capitalised words that are titles, not names: they open a person's name and are dropped from it.
+pub static TITLES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("mr mrs ms miss dr prof professor gen general lt lieutenant col colonel maj major capt captain sgt sergeant \
+         adm admiral cmdr commander president vice prime minister premier chancellor secretary senator sen rep \
+         representative congressman congresswoman governor gov mayor judge justice attorney acting assistant deputy \
+         chief constable superintendent inspector detective officer director chairman chairwoman chair ceo mp mep td \
+         king queen prince princess sheikh emir pope cardinal bishop archbishop rabbi imam rev reverend father sister \
+         ambassador envoy commissioner spokesman spokeswoman spokesperson sir dame lord lady")
+});
+
+/// Lower-case words that say what a speaker is (a person's role or a body that speaks).
+pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("spokesman spokeswoman spokesperson spokespeople spokesmen minister secretary president chairman chairwoman \
+         chair director chief head leader leaders official officials analyst analysts economist economists executive \
+         executives lawyer lawyers attorney prosecutor prosecutors judge commander officer officers general governor \
+         mayor senator lawmaker lawmakers legislator adviser advisor advisers aide aides ambassador envoy diplomat \
+         diplomats researcher researchers professor scientist scientists expert experts member members founder \
+         co-founder ceo manager editor correspondent reporter witness witnesses resident residents source sources \
+         authorities representative representatives negotiator negotiators designer champion organizer organiser \
+         organizers organisers activist activists worker workers teacher doctor psychiatrist candidate strategist \
+         investor investors trader traders banker bankers dealer dealers farmers farmer citizens people man woman \
+         student students parent parents mother father chancellor premier commissioner consultant partner \
+         monitors monitor observers observer investigators investigator inspectors inspector agents agent")
+});
+
+/// Lower-case head nouns of bodies and documents that speak ("the ministry said", "the report says").
+pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("report statement bulletin communique communiqué release post announcement assessment analysis letter \
+         ministry department agency group company firm bank government council committee newspaper paper media \
+         broadcaster network union party office court coastguard army military police service board survey study \
+         website website's tweet club team embassy administration campaign foundation organisation organization \
+         commission authority center centre institute operator airline airport force forces regulator watchdog")
+});
+
+/// Documents among the bodies: a speaker that is one of these is resolved to its fullest mention.
+pub static DOCUMENT_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("report statement bulletin communique communiqué release post announcement assessment analysis letter survey study tweet")
+});
+
+/// Capitalised words that make a name an organisation's.
+pub static ORG_WORDS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("department ministry corp corporation inc co ltd llc plc group bank council committee party union agency \
+         police army navy forces court university service services office commission authority center centre \
+         institute association foundation airlines airways organization organisation league federation assembly \
+         parliament congress senate pentagon kremlin taliban reuters afp ap press news times post network fund \
+         board bureau company companies partners holdings industries motors trust exchange cabinet government \
+         administration coastguard guard church club team federal reserve fed nato opec isis qaeda hamas hezbollah")
+});
+
+/// Words that may sit inside a name in lower case ("Bank of England", "Osama bin Laden").
+pub static NAME_LINKS: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| set("of de da del della di du van von der den bin ibn al el la le and for the"));
+
+/// Capitalised words that never name anyone: calendar words and sentence openers.
+pub static NOT_NAMES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august \
+         september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday \
+         tomorrow the a an but and or so if as at in on of for to by from with it he she they we i you this that \
+         these those there his her their its our my your however meanwhile earlier later last next after before \
+         while when where what who which why how also since during under over about according despite although \
+         though yet still then now here read more")
+});
+
+/// The word without a trailing possessive ("Pentagon's" → "Pentagon").
+pub fn strip_possessive(word: &str) -> &str {
+    word.strip_suffix("'s").or_else(|| word.strip_suffix("\u{2019}s")).or_else(|| word.strip_suffix('\'')).unwrap_or(word)
+}
+
+/// Lower-cased word with a trailing full stop and possessive removed, for list lookups.
+pub fn key(word: &str) -> String {
+    strip_possessive(word.trim_end_matches('.')).to_lowercase()
+}
+
+/// A capitalised word, or a name behind a lower-case particle ("al-Qaeda", "bin-Salman").
+pub fn is_capitalised(word: &str) -> bool {
+    if word.chars().next().is_some_and(|c| c.is_uppercase()) {
+        return true;
+    }
+    match word.split_once('-') {
+        Some((particle, rest)) => {
+            matches!(particle, "al" | "el" | "ad" | "ash" | "as" | "at" | "bin" | "ibn" | "abu" | "abd")
+                && rest.chars().next().is_some_and(|c| c.is_uppercase())
+        }
+        None => false,
+    }
+}
+
+/// An acronym: two to six capitals ("AQIS", "U.S.", "NATO").
+pub fn is_acronym(word: &str) -> bool {
+    let letters: String = word.chars().filter(|c| *c != '.').collect();
+    let letters = strip_possessive(&letters);
+    (2..=6).contains(&letters.chars().count()) && letters.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+/// A name split into its title or role words and the name itself: "Acting U.S. Attorney Alana
+/// Robinson" → ("Acting U.S. Attorney", "Alana Robinson").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub title: String,
+    pub name: String,
+}
+
+/// Split the words of a capitalised run into title and name. The name is what follows the last
+/// title word; a run that is all titles keeps its last word as the name.
+pub fn split_title(words: &[&str]) -> Named {
+    // "US Defence Department" is a body's name, not a title and a name.
+    if looks_like_org(&words.join(" ")) && !words.iter().any(|w| ROLE_NOUNS.contains(key(w).as_str()) || TITLES.contains(key(w).as_str()) && !looks_like_org(w)) {
+        return Named { title: String::new(), name: words.join(" ") };
+    }
+    let last_title = words.iter().rposition(|w| TITLES.contains(key(w).as_str()) || ROLE_NOUNS.contains(key(w).as_str()));
+    match last_title {
+        Some(i) if i + 1 < words.len() => Named { title: words[..=i].join(" "), name: words[i + 1..].join(" ") },
+        _ => Named { title: String::new(), name: words.join(" ") },
+    }
+}
+
+/// Whether a name (titles already split off) reads as an organisation's.
+pub fn looks_like_org(name: &str) -> bool {
+    name.split_whitespace().any(|w| is_acronym(w) || key(w).split('-').any(|part| ORG_WORDS.contains(part)))
+}
+
+/// A run of capitalised words in a text (byte range), with its words.
+#[derive(Debug, Clone)]
+pub struct NameRun<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub words: Vec<&'a str>,
+}
+
+/// The words of a text with their byte ranges: letters, digits and the marks inside words
+/// ("Al-Qaeda's", "U.S.", "23-year-old").
+pub fn words(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(b, c)) in chars.iter().enumerate() {
+        let next_alnum = chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
+        let digit_group = c == ',' && i > 0 && chars[i - 1].1.is_ascii_digit() && chars.get(i + 1).is_some_and(|&(_, n)| n.is_ascii_digit());
+        let inner = (matches!(c, '\'' | '\u{2019}' | '-' | '.' | '&') && start.is_some() && next_alnum) || digit_group;
+        if c.is_alphanumeric() || inner {
+            start.get_or_insert(b);
+        } else if let Some(s) = start.take() {
+            out.push((s, b));
+        }
+        // An abbreviation's final full stop belongs to it ("Gen.", "U.S.").
+        if c == '.' && start.is_none() {
+            if let Some(last) = out.last_mut() {
+                if last.1 == b && (crate::text::is_abbreviation(&text[last.0..b]) || is_acronym(&text[last.0..b])) {
+                    last.1 = b + 1;
+                }
+            }
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// Every run of capitalised words in `text` (titles included, linking words like "of" allowed
+/// inside), except calendar words and a lone capitalised sentence opener that the text never
+/// capitalises elsewhere.
+pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
+    let ws = words(text);
+    let mut runs: Vec<NameRun<'t>> = Vec::new();
+    let mut cur: Vec<(usize, usize)> = Vec::new();
+    let flush = |cur: &mut Vec<(usize, usize)>, runs: &mut Vec<NameRun<'t>>| {
+        while cur.last().is_some_and(|&(s, e)| !is_capitalised(&text[s..e])) {
+            cur.pop();
+        }
+        if !cur.is_empty() {
+            runs.push(NameRun { start: cur[0].0, end: cur.last().unwrap().1, words: cur.iter().map(|&(s, e)| &text[s..e]).collect() });
+        }
+        cur.clear();
+    };
+    for &(s, e) in &ws {
+        let w = &text[s..e];
+        let joined = cur.last().is_some_and(|&(_, pe)| {
+            let gap = &text[pe..s];
+            gap.chars().count() <= 2 && gap.chars().all(|c| c == ' ' || c == '-')
+        });
+        // Letters mixed with digits are codes and link fragments ("I9FTnLuZCH"), not names.
+        let code = w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(|c| c.is_alphabetic());
+        let cap = is_capitalised(w) && !NOT_NAMES.contains(key(w).as_str()) && !w.chars().all(|c| c.is_numeric()) && !code;
+        if cap && (joined || cur.is_empty()) {
+            cur.push((s, e));
+        } else if joined && NAME_LINKS.contains(w.to_lowercase().as_str()) && w.chars().all(|c| c.is_lowercase()) {
+            cur.push((s, e));
+        } else {
+            flush(&mut cur, &mut runs);
+            if cap {
+                cur.push((s, e));
+            }
+        }
+    }
+    flush(&mut cur, &mut runs);
+    runs
+}
+
+/// The fullest mention of a short name among the article's runs: a run holding all of its words,
+/// with the person's family name last when the short name is one word; the earliest of the
+/// longest wins (an article names people in full first).
+pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'a>> {
+    let want: Vec<String> = short.split_whitespace().map(key).filter(|w| !TITLES.contains(w.as_str())).collect();
+    if want.is_empty() {
+        return None;
+    }
+    let mut best: Option<&NameRun> = None;
+    for run in runs {
+        let have: Vec<String> = run.words.iter().map(|w| key(w)).collect();
+        // Two names joined by "and" are not one fuller name ("Eli Lilly and Co" is).
+        let joins_two = have.iter().enumerate().any(|(i, w)| w == "and" && !have.get(i + 1).is_some_and(|n| matches!(n.as_str(), "co" | "company" | "sons" | "partners")));
+        if have.len() <= want.len() || joins_two {
+            continue;
+        }
+        // A family name ends the fuller name; a body's short name sits inside its full one, which
+        // is not then a person's title ("Lilly" is not "Lilly Chairman Richard Wood").
+        let titled = have.iter().any(|w| TITLES.contains(w.as_str()) || ROLE_NOUNS.contains(w.as_str()));
+        let inside = have.windows(want.len()).any(|win| win == want.as_slice());
+        if !(have.ends_with(&want) || (inside && !titled)) {
+            continue;
+        }
+        if best.is_none_or(|b| run.words.len() > b.words.len()) {
+            best = Some(run);
+        }
+    }
+    best
+}

@@ -1,0 +1,1051 @@
+//! Quotes: direct quotes (words between quote marks) and reported speech (a clause governed by a
+//! speech verb, "according to" included), each with its speaker as written and resolved to the
+//! fullest mention in the article, the speaker's role and the cue verb. Rules only: quote marks
+//! are paired by their surroundings, sentences are cut outside quotes, and an attribution is a
+//! speaker phrase next to a cue verb before, after or around the quoted words.
+
+use serde::{Deserialize, Serialize};
+
+use super::names::{self, key, NameRun, BODY_NOUNS, DOCUMENT_NOUNS, ROLE_NOUNS};
+
+/// One quote of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// The quoted words (direct) or the reported clause, as the article prints them.
+    pub text: String,
+    pub kind: QuoteKind,
+    /// Character offsets into the cleaned body.
+    pub start: usize,
+    pub end: usize,
+    /// The speaker as the sentence names it ("McKenzie", "he", "the Pentagon").
+    pub speaker: Option<String>,
+    /// The speaker's fullest mention in the article ("Gen. Kenneth McKenzie").
+    pub speaker_resolved: Option<String>,
+    /// The speaker's role or title when the article gives one ("Taliban spokesman").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// The verb (or phrase) that attributes it: "said", "told", "according to".
+    pub cue: Option<String>,
+    /// Which rule found it, so that copies agreeing on a quote confirm the rule.
+    pub pattern: Pattern,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteKind {
+    Direct,
+    Reported,
+}
+
+/// The rule that found a quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pattern {
+    /// `"...," SPEAKER said.` or `"...," said SPEAKER.`
+    QuoteThenSpeaker,
+    /// `SPEAKER said: "..."` and `SPEAKER said the law "has no place here"`.
+    SpeakerThenQuote,
+    /// A quote with no cue of its own right after another quote of the same speaker.
+    Continuation,
+    /// `SPEAKER said (that) CLAUSE.`
+    SpeakerCueClause,
+    /// `CLAUSE, SPEAKER said.`
+    ClauseThenSpeaker,
+    /// `According to SPEAKER, CLAUSE` or `CLAUSE, according to SPEAKER.`
+    AccordingTo,
+}
+
+/// A second saying by the same speaker inside a reported clause.
+static AND_SAID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r",?\s+and\s+(?:he|she|they|it)\s+(?:also\s+)?(?:said|says|added|adds|told\s+\w+)(?:\s+that)?\s+").unwrap()
+});
+
+/// Verbs that attribute words to a speaker.
+static CUES: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::LazyLock::new(|| {
+    "said says say told tells tell added adds stated states announced announces reported reports claimed claims \
+     noted notes explained explains testified testifies wrote writes tweeted tweets texted replied replies \
+     warned warns insisted insists argued argues asked asks confirmed confirms denied denies concluded concludes \
+     continued continues reads read begins began recalled recalls acknowledged acknowledges admitted admits \
+     stressed stresses emphasised emphasized urged urges declared declares observed commented comments remarked \
+     cautioned assured assures saying adding explaining telling"
+        .split_whitespace()
+        .collect()
+});
+
+/// Cues whose object is the person told ("told AFP that ...").
+const TELL: &[&str] = &["told", "tells", "tell", "telling", "assured", "assures", "warned", "warns", "urged", "urges", "asked", "asks"];
+
+/// Cues that only attribute when a document speaks ("the bulletin reads", "the post continues").
+const DOCUMENT_CUES: &[&str] = &["reads", "read", "begins", "began", "continues", "continued"];
+
+/// Lower-case words that cannot stand inside a speaker phrase: auxiliaries, verbs of state,
+/// pronouns other than the whole phrase, conjunctions that open clauses.
+static NOT_IN_SPEAKER: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::LazyLock::new(|| {
+    "is was were are be been being has have had will would can could should may might must not no do does \
+     that which because if when while although though since so but than as into such it its this these those \
+     there here very what how why where who whom whose was"
+        .split_whitespace()
+        .collect()
+});
+
+/// Lower-case words a speaker phrase may hold besides role and body nouns.
+static SPEAKER_WORDS: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::LazyLock::new(|| {
+    "the a an of at for from in and with to on by one another some two three four several many other others \
+     former deputy senior chief local regional general current acting provincial interior foreign state \
+     state-run news federal national top unnamed anonymous private public senior junior leading independent \
+     international official security defence defense police military health finance economic political \
+     human rights civil civilian government opposition militant rebel rebels separatists separatist shareholder \
+     industry company press his her their our its also"
+        .split_whitespace()
+        .collect()
+});
+
+/// Words after a cue that belong to the saying, not the content ("in a statement", "on Tuesday").
+const ADVERBIAL_OPENERS: &[&str] = &[
+    "in", "on", "at", "during", "after", "before", "last", "earlier", "later", "yesterday", "today", "tomorrow", "this",
+    "late", "early", "shortly", "when", "while", "via", "through", "from", "outside", "monday", "tuesday", "wednesday",
+    "thursday", "friday", "saturday", "sunday", "also", "further", "again", "previously", "recently", "repeatedly",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Comma,
+    Colon,
+    /// A quoted stretch, by its index among the paragraph's quotes.
+    Quoted(usize),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    kind: Kind,
+    /// Byte range in the paragraph.
+    start: usize,
+    end: usize,
+}
+
+/// A stretch between quote marks: the byte range of the words inside, and of the marks around.
+#[derive(Debug, Clone, Copy)]
+struct Marked {
+    inner: (usize, usize),
+    outer: (usize, usize),
+    /// The paragraph ended before a closing mark (a quote that runs on into the next paragraph).
+    open_end: bool,
+}
+
+/// Who speaks in one sentence, and how.
+#[derive(Debug, Clone)]
+struct Attribution {
+    speaker: Speaker,
+    cue: String,
+    pattern: Pattern,
+    /// The reported clause (byte range in the paragraph), when the sentence has one.
+    content: Option<(usize, usize)>,
+    /// Where the cue stands (byte offset in the paragraph).
+    cue_at: usize,
+}
+
+/// A speaker phrase split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Speaker {
+    /// As written, without a leading article.
+    pub written: String,
+    /// The name or body that speaks, titles and roles taken off ("Zabiullah Mujahid", "Pentagon").
+    pub name: String,
+    pub role: Option<String>,
+    pub pronoun: bool,
+    pub person: bool,
+    /// Where the phrase stands in the body (character offset), for resolving pronouns.
+    pub at: usize,
+}
+
+/// Every quote of an article body (paragraphs as the article holds them).
+pub fn find(paragraphs: &[String]) -> Vec<Quote> {
+    let body: String = paragraphs.join("\n\n");
+    let runs = names::name_runs(&body);
+    let mut found: Vec<(Quote, Speaker)> = Vec::new();
+    let mut char_base = 0usize;
+    // The speaker of the last quote, if the sentence just before had one (for continuations).
+    let mut last: Option<Speaker> = None;
+    let mut carried_open = false;
+    for p in paragraphs {
+        let marks = quote_marks(p);
+        for (si, (s0, s1)) in sentences(p, &marks).into_iter().enumerate() {
+            let toks = tokens(p, s0, s1, &marks);
+            let quoted: Vec<usize> = toks.iter().filter_map(|t| if let Kind::Quoted(i) = t.kind { Some(i) } else { None }).collect();
+            let attribution = attribute(p, &toks, char_base);
+            match &attribution {
+                Some(a) => {
+                    let direct: Vec<usize> = quoted
+                        .iter()
+                        .copied()
+                        .filter(|&i| word_count(&p[marks[i].inner.0..marks[i].inner.1]) >= 3 || stands_alone(&toks, i))
+                        .collect();
+                    for &i in &direct {
+                        let pattern = if marks[i].outer.1 <= a.cue_at { Pattern::QuoteThenSpeaker } else { Pattern::SpeakerThenQuote };
+                        found.push((quote(p, char_base, marks[i].inner, QuoteKind::Direct, a, pattern), a.speaker.clone()));
+                    }
+                    if direct.is_empty() {
+                        if let Some(c) = a.content {
+                            // "X said A, and he said B": two reported clauses of one speaker.
+                            let mut parts = vec![c];
+                            if let Some(m) = AND_SAID.find(&p[c.0..c.1]) {
+                                parts = vec![(c.0, c.0 + m.start()), (c.0 + m.end(), c.1)];
+                            }
+                            for part in parts {
+                                if word_count(&p[part.0..part.1]) >= 3 {
+                                    found.push((quote(p, char_base, part, QuoteKind::Reported, a, a.pattern), a.speaker.clone()));
+                                }
+                            }
+                        }
+                    }
+                    last = Some(a.speaker.clone());
+                }
+                None => {
+                    // A quote opening the sentence with no cue continues the last speaker's words.
+                    let opens = toks.first().is_some_and(|t| matches!(t.kind, Kind::Quoted(_)));
+                    let continues = opens || (si == 0 && carried_open);
+                    let mut spoke = false;
+                    if let (true, Some(prev)) = (continues, last.clone()) {
+                        for &i in &quoted {
+                            if stands_alone(&toks, i) || word_count(&p[marks[i].inner.0..marks[i].inner.1]) >= 3 {
+                                let a = Attribution { speaker: prev.clone(), cue: String::new(), pattern: Pattern::Continuation, content: None, cue_at: 0 };
+                                let mut q = quote(p, char_base, marks[i].inner, QuoteKind::Direct, &a, Pattern::Continuation);
+                                q.cue = None;
+                                found.push((q, prev.clone()));
+                                spoke = true;
+                            }
+                        }
+                    }
+                    if !spoke {
+                        last = None;
+                    }
+                }
+            }
+        }
+        carried_open = marks.last().is_some_and(|m| m.open_end);
+        char_base += p.chars().count() + 2;
+    }
+    merge_runs_on(&mut found, &body);
+    resolve(found, &body, &runs)
+}
+
+/// Whether a quoted stretch is the whole utterance of its sentence: nothing but the attribution
+/// and punctuation around it (`"I dropped him," Moreno said.`), as against a term quoted inside
+/// a clause (`called the move "extremely premature"`).
+fn stands_alone(toks: &[Tok], i: usize) -> bool {
+    let pos = toks.iter().position(|t| t.kind == Kind::Quoted(i)).unwrap_or(0);
+    let before = &toks[..pos];
+    let after = &toks[pos + 1..];
+    let opens = before.is_empty() || matches!(before.last().map(|t| t.kind), Some(Kind::Colon) | Some(Kind::Comma));
+    let closes = after.is_empty() || matches!(after.first().map(|t| t.kind), Some(Kind::Comma) | Some(Kind::Word));
+    opens && (closes || before.is_empty())
+}
+
+fn quote(p: &str, char_base: usize, range: (usize, usize), kind: QuoteKind, a: &Attribution, pattern: Pattern) -> Quote {
+    let (s, mut e) = trim_range(p, range);
+    // A clause ending inside brackets or quote marks takes the closing one with it.
+    let opened = p[s..e].matches('(').count() > p[s..e].matches(')').count();
+    let quoted = p[s..e].matches(['"', '\u{201C}', '\u{201D}']).count() % 2 == 1;
+    if let Some(c) = p[e..].chars().next() {
+        if (opened && c == ')') || (quoted && matches!(c, '"' | '\u{201D}')) {
+            e += c.len_utf8();
+        }
+    }
+    Quote {
+        text: p[s..e].to_string(),
+        kind,
+        start: char_base + p[..s].chars().count(),
+        end: char_base + p[..e].chars().count(),
+        speaker: Some(a.speaker.written.clone()),
+        speaker_resolved: None,
+        role: a.speaker.role.clone(),
+        cue: Some(a.cue.clone()),
+        pattern,
+    }
+}
+
+/// A range without surrounding spaces, commas and dashes.
+fn trim_range(p: &str, (mut s, mut e): (usize, usize)) -> (usize, usize) {
+    let junk = |c: char| c.is_whitespace() || matches!(c, ',' | ';' | '-' | '\u{2013}' | '\u{2014}');
+    while s < e {
+        let c = p[s..].chars().next().unwrap();
+        if !junk(c) {
+            break;
+        }
+        s += c.len_utf8();
+    }
+    while e > s {
+        let c = p[..e].chars().next_back().unwrap();
+        if !junk(c) {
+            break;
+        }
+        e -= c.len_utf8();
+    }
+    (s, e)
+}
+
+fn word_count(s: &str) -> usize {
+    names::words(s).len()
+}
+
+fn is_open_mark(c: char) -> Option<bool> {
+    match c {
+        '\u{201C}' | '\u{201E}' | '\u{00AB}' => Some(true),
+        '\u{201D}' | '\u{00BB}' => Some(false),
+        _ => None,
+    }
+}
+
+/// Pair the double quote marks of a paragraph. A straight mark opens when it follows a space or
+/// the start and touches a word, closes when it follows a word; a second opening mark while a
+/// quote is open is the next paragraph of the same quote in text that lost its breaks, and a
+/// quote still open at the end runs to the paragraph's end.
+fn quote_marks(p: &str) -> Vec<Marked> {
+    let chars: Vec<(usize, char)> = p.char_indices().collect();
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, &(b, c)) in chars.iter().enumerate() {
+        let curly = is_open_mark(c);
+        if c != '"' && curly.is_none() {
+            continue;
+        }
+        let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
+        let next = chars.get(i + 1).map(|&(_, c)| c);
+        let opening = match curly {
+            Some(o) => o,
+            None => {
+                let after_space = prev.is_none_or(|c| c.is_whitespace() || "([{-\u{2013}\u{2014}:/".contains(c));
+                let before_word = next.is_some_and(|c| !c.is_whitespace());
+                if after_space && before_word {
+                    true
+                } else if prev.is_some_and(|c| !c.is_whitespace()) {
+                    false
+                } else {
+                    open.is_none()
+                }
+            }
+        };
+        match (open, opening) {
+            (None, true) => open = Some(b),
+            (Some(o), false) => {
+                out.push(Marked { inner: (o + c.len_utf8(), b), outer: (o, b + c.len_utf8()), open_end: false });
+                open = None;
+            }
+            // A quote that reopens is one quote over several (lost) paragraphs; a closing mark
+            // with none open belongs to a quote begun before this paragraph.
+            _ => {}
+        }
+    }
+    if let Some(o) = open {
+        out.push(Marked { inner: (o + 1, p.len()), outer: (o, p.len()), open_end: true });
+    }
+    out
+}
+
+fn inside(marks: &[Marked], b: usize) -> bool {
+    marks.iter().any(|m| m.outer.0 < b && b < m.outer.1)
+}
+
+/// Cut a paragraph into sentences, never inside a quote: at `.`, `!` or `?` (with any closing
+/// marks after it) before a space and a capital, digit or opening mark, unless the word before is
+/// an abbreviation, or a quote ending in `!`/`?` is followed by its attribution.
+fn sentences(p: &str, marks: &[Marked]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let bytes = p.as_bytes();
+    let mut i = 0usize;
+    while i < p.len() {
+        let c = bytes[i];
+        if matches!(c, b'.' | b'!' | b'?') && !inside(marks, i) {
+            let mut j = i + 1;
+            // Closing marks and brackets that end the sentence with it.
+            while j < p.len() {
+                let ch = p[j..].chars().next().unwrap();
+                let dash_then_space = ch == '-' && p[j + 1..].starts_with(|c: char| c.is_whitespace() || c == '"');
+                if ch == '"' || ch == '\u{201D}' || ch == ')' || ch == '\'' || ch == '\u{2019}' || dash_then_space {
+                    j += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let rest = &p[j..];
+            let next = rest.trim_start();
+            let spaced = rest.len() > next.len();
+            let starts_sentence = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '\u{201C}');
+            let word_before = p[..i].rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or("");
+            let abbreviation = c == b'.'
+                && (crate::text::is_abbreviation(word_before) || (word_before.chars().count() == 1 && word_before.chars().all(char::is_uppercase)));
+            let attribution_follows = c != b'.' && j > i + 1 && cue_soon(next);
+            if spaced && starts_sentence && !abbreviation && !attribution_follows && !inside(marks, j) {
+                out.push((start, j));
+                start = p.len() - next.len();
+                i = start;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < p.len() && !p[start..].trim().is_empty() {
+        out.push((start, p.len()));
+    }
+    out
+}
+
+/// Whether a cue verb comes within the next few words, before any sentence end.
+fn cue_soon(text: &str) -> bool {
+    if text.starts_with(['"', '\u{201C}']) {
+        return false;
+    }
+    let end = text.find(['.', '!', '?']).unwrap_or(text.len());
+    names::words(&text[..end]).iter().take(8).any(|&(s, e)| CUES.contains(text[s..e].to_lowercase().as_str()))
+}
+
+/// The tokens of one sentence: words, commas, colons, and each quote as one token.
+fn tokens(p: &str, s0: usize, s1: usize, marks: &[Marked]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut b = s0;
+    let quotes: Vec<(usize, &Marked)> = marks.iter().enumerate().filter(|(_, m)| m.outer.0 >= s0 && m.outer.0 < s1).collect();
+    let mut qi = 0;
+    while b < s1 {
+        if let Some(&(i, m)) = quotes.get(qi) {
+            if b >= m.outer.0 {
+                out.push(Tok { kind: Kind::Quoted(i), start: m.outer.0, end: m.outer.1.min(s1.max(m.outer.1)) });
+                b = m.outer.1;
+                qi += 1;
+                continue;
+            }
+        }
+        let stop = quotes.get(qi).map_or(s1, |&(_, m)| m.outer.0.min(s1));
+        let piece = &p[b..stop];
+        let ws = names::words(piece);
+        let mut last = b;
+        for (ws0, we0) in ws {
+            let (ws, we) = (b + ws0, b + we0);
+            push_punct(p, last, ws, &mut out);
+            out.push(Tok { kind: Kind::Word, start: ws, end: we });
+            last = we;
+        }
+        push_punct(p, last, stop, &mut out);
+        b = stop;
+    }
+    out
+}
+
+fn push_punct(p: &str, from: usize, to: usize, out: &mut Vec<Tok>) {
+    for (o, c) in p[from..to].char_indices() {
+        let kind = match c {
+            ',' | ';' | '\u{2014}' | '\u{2013}' => Kind::Comma,
+            ':' => Kind::Colon,
+            _ => continue,
+        };
+        out.push(Tok { kind, start: from + o, end: from + o + c.len_utf8() });
+    }
+}
+
+fn word<'a>(p: &'a str, t: &Tok) -> &'a str {
+    &p[t.start..t.end]
+}
+
+fn lower(p: &str, t: &Tok) -> String {
+    word(p, t).to_lowercase()
+}
+
+fn is_cue(p: &str, toks: &[Tok], k: usize) -> bool {
+    if toks[k].kind != Kind::Word {
+        return false;
+    }
+    let w = lower(p, &toks[k]);
+    CUES.contains(w.as_str())
+}
+
+/// Find who speaks in a sentence: `according to X`, a cue after the clause (`..., X said`), or a
+/// speaker and cue opening it (`X said (that) ...`).
+fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
+    if let Some(a) = according_to(p, toks, char_base) {
+        return Some(a);
+    }
+    let cues: Vec<usize> = (0..toks.len()).filter(|&k| is_cue(p, toks, k)).collect();
+    // Leading: the sentence opens with the speaker ("Moreno testified that ...").
+    for &k in &cues {
+        let from = intro_end(p, toks, k);
+        if let Some(sp) = speaker_phrase(p, &toks[from..k], char_base, 16) {
+            if !cue_fits(p, &toks[k], &sp) {
+                continue;
+            }
+            let content = content_after(p, toks, k);
+            return Some(Attribution { speaker: sp, cue: lower(p, &toks[k]), pattern: Pattern::SpeakerCueClause, content, cue_at: toks[k].start });
+        }
+        break;
+    }
+    // A participle: "..., despite the airline saying profits would dip", "analysts described
+    // the move as a "dovish hike," saying: "..."".
+    for &k in cues.iter().filter(|&&k| lower(p, &toks[k]).ends_with("ing")) {
+        let sep = toks[..k].iter().rposition(|t| t.kind == Kind::Comma);
+        let near = sep.and_then(|j| speaker_phrase(p, &toks[j + 1..k], char_base, 8));
+        let subject = || {
+            let from = intro_end(p, toks, k);
+            (from + 1..k).rev().find_map(|end| {
+                let next_is_verb = toks[end].kind == Kind::Word && !names::is_capitalised(word(p, &toks[end]));
+                if next_is_verb { speaker_phrase(p, &toks[from..end], char_base, 8) } else { None }
+            })
+        };
+        if let Some(sp) = near.or_else(subject) {
+            let content = content_after(p, toks, k);
+            return Some(Attribution { speaker: sp, cue: lower(p, &toks[k]), pattern: Pattern::SpeakerCueClause, content, cue_at: toks[k].start });
+        }
+    }
+    // Trailing: a comma or quote, then the speaker and the cue, then only circumstances.
+    for &k in cues.iter().rev() {
+        if !tail_is_circumstance(p, toks, k) {
+            continue;
+        }
+        // Inverted: `," said Daud Kalakani, a former member ...`
+        if k > 0 && matches!(toks[k - 1].kind, Kind::Comma | Kind::Quoted(_)) {
+            let end = toks[k + 1..].iter().position(|t| t.kind != Kind::Word).map_or(toks.len(), |n| k + 1 + n);
+            let mut phrase: Vec<Tok> = toks[k + 1..end].to_vec();
+            let appositive = appositive_after(p, toks, end);
+            if let Some(mut sp) = speaker_phrase(p, &phrase, char_base, 12) {
+                if sp.role.is_none() {
+                    sp.role = appositive;
+                }
+                let content = clause_before(p, toks, k - 1);
+                return Some(Attribution { speaker: sp, cue: lower(p, &toks[k]), pattern: Pattern::ClauseThenSpeaker, content, cue_at: toks[k].start });
+            }
+            phrase.clear();
+        }
+        // `CLAUSE, SPEAKER said`: the earliest separator after which a speaker phrase runs to the cue.
+        for j in (0..k).filter(|&j| matches!(toks[j].kind, Kind::Comma | Kind::Quoted(_))) {
+            if let Some(sp) = speaker_phrase(p, &toks[j + 1..k], char_base, 12) {
+                if !cue_fits(p, &toks[k], &sp) {
+                    continue;
+                }
+                let content = clause_before(p, toks, j);
+                return Some(Attribution { speaker: sp, cue: lower(p, &toks[k]), pattern: Pattern::ClauseThenSpeaker, content, cue_at: toks[k].start });
+            }
+        }
+    }
+    // Inside the sentence: "... after billionaire Anil Agarwal said he would buy a stake".
+    for &k in &cues {
+        for start in k.saturating_sub(8)..k {
+            let opens = start == 0
+                || toks[start - 1].kind == Kind::Comma
+                || toks[start - 1].kind == Kind::Word && matches!(lower(p, &toks[start - 1]).as_str(), "after" | "as" | "when" | "while" | "because" | "since" | "and" | "but" | "before");
+            if !opens {
+                continue;
+            }
+            if let Some(sp) = speaker_phrase(p, &toks[start..k], char_base, 8) {
+                if sp.pronoun || !names::is_capitalised(&sp.written) {
+                    continue;
+                }
+                if let Some(content) = content_after(p, toks, k) {
+                    return Some(Attribution { speaker: sp, cue: lower(p, &toks[k]), pattern: Pattern::SpeakerCueClause, content: Some(content), cue_at: toks[k].start });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Documents "read", "begin" and "continue"; people do not.
+fn cue_fits(p: &str, cue: &Tok, sp: &Speaker) -> bool {
+    let c = lower(p, cue);
+    if DOCUMENT_CUES.contains(&c.as_str()) {
+        return sp.written.split_whitespace().last().is_some_and(|w| DOCUMENT_NOUNS.contains(key(w).as_str()));
+    }
+    true
+}
+
+/// The token after an opening phrase that is not the speaker: a connective ("But", "However,"),
+/// or a phrase closed by a comma before the cue ("In a statement,", "Earlier today,").
+fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
+    let mut from = 0;
+    while from < cue && toks[from].kind == Kind::Word {
+        let w = lower(p, &toks[from]);
+        if matches!(w.as_str(), "but" | "and" | "however" | "meanwhile" | "earlier" | "later" | "still" | "yet" | "so" | "also" | "separately" | "furthermore" | "moreover" | "instead") {
+            from += 1;
+            if toks.get(from).is_some_and(|t| t.kind == Kind::Comma) {
+                from += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    // "In a statement, X said": a phrase opening with a preposition, up to its comma.
+    if toks.get(from).is_some_and(|t| t.kind == Kind::Word && ADVERBIAL_OPENERS.contains(&lower(p, t).as_str())) {
+        if let Some(c) = toks[from..cue].iter().position(|t| t.kind == Kind::Comma) {
+            return from + c + 1;
+        }
+    }
+    from
+}
+
+/// Whether everything after the cue is the circumstance of the saying ("in a report", "on June
+/// 22", "told AFP"), not a clause: no quote, a few words only.
+fn tail_is_circumstance(p: &str, toks: &[Tok], k: usize) -> bool {
+    let tail = &toks[k + 1..];
+    if tail.iter().any(|t| matches!(t.kind, Kind::Quoted(_) | Kind::Colon)) {
+        // `," said X, calling it "a staggering degree"`: a participle clause may quote.
+        let first_comma = tail.iter().position(|t| t.kind == Kind::Comma);
+        return first_comma.is_some_and(|c| tail[c + 1..].first().is_some_and(|t| t.kind == Kind::Word && lower(p, t).ends_with("ing")));
+    }
+    let words = tail.iter().filter(|t| t.kind == Kind::Word).count();
+    if words > 14 {
+        return false;
+    }
+    // A tail holding "that" or another cue is a clause of its own.
+    !tail.iter().any(|t| t.kind == Kind::Word && lower(p, t) == "that")
+}
+
+/// ", a former member of the Wolesi Jirga from Kabul" after a speaker: their role.
+fn appositive_after(p: &str, toks: &[Tok], comma: usize) -> Option<String> {
+    if toks.get(comma).is_none_or(|t| t.kind != Kind::Comma) {
+        return None;
+    }
+    let rest = &toks[comma + 1..];
+    let end = rest.iter().position(|t| t.kind != Kind::Word).unwrap_or(rest.len());
+    let first = rest.first().filter(|t| t.kind == Kind::Word)?;
+    let fw = lower(p, first);
+    let role_like = matches!(fw.as_str(), "a" | "an" | "the") || ROLE_NOUNS.contains(fw.as_str()) || names::is_capitalised(word(p, first));
+    if !role_like || end == 0 || rest[..end].iter().any(|t| lower(p, t) == "who") {
+        return None;
+    }
+    Some(p[rest[0].start..rest[end - 1].end].to_string())
+}
+
+/// `according to X` anywhere in the sentence: X is the speaker, the rest is the content.
+fn according_to(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
+    let k = (0..toks.len().saturating_sub(1)).find(|&k| {
+        toks[k].kind == Kind::Word && lower(p, &toks[k]) == "according" && toks[k + 1].kind == Kind::Word && lower(p, &toks[k + 1]) == "to"
+    })?;
+    let end = toks[k + 2..].iter().position(|t| t.kind != Kind::Word).map_or(toks.len(), |n| k + 2 + n);
+    let sp = speaker_phrase(p, &toks[k + 2..end], char_base, 10)?;
+    let content = if k <= 1 {
+        // "According to X, CLAUSE."
+        let after = toks.get(end).filter(|t| t.kind == Kind::Comma).map(|t| t.end)?;
+        Some((after, toks.last()?.end))
+    } else {
+        clause_before(p, toks, k.saturating_sub(1))
+    };
+    Some(Attribution { speaker: sp, cue: "according to".into(), pattern: Pattern::AccordingTo, content, cue_at: toks[k].start })
+}
+
+/// The clause a trailing attribution reports: from the sentence start (after a connective) to
+/// the separator before the speaker.
+fn clause_before(p: &str, toks: &[Tok], sep: usize) -> Option<(usize, usize)> {
+    let from = intro_end(p, toks, sep);
+    let first = toks[from..sep].iter().find(|t| t.kind != Kind::Comma)?;
+    let last = toks[..sep].iter().rev().find(|t| t.kind != Kind::Comma)?;
+    (first.start < last.end).then_some((first.start, last.end))
+}
+
+/// The clause a leading cue governs: after the person told, circumstances and "that". Cues that
+/// also take a plain object ("reported earnings", "announced a deal") govern a clause only with
+/// "that".
+fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
+    let cue = lower(p, &toks[k]);
+    let mut i = k + 1;
+    // The person told and the circumstances: names, articles, prepositions, time words.
+    let mut j = i;
+    while j < toks.len() && j < i + 8 && toks[j].kind == Kind::Word && {
+        let w = word(p, &toks[j]);
+        let lw = w.to_lowercase();
+        names::is_capitalised(w)
+            || w.chars().all(|c| c.is_ascii_digit())
+            || matches!(lw.as_str(), "the" | "a" | "an" | "in" | "on" | "at" | "to" | "during" | "after" | "before" | "with" | "for" | "of" | "by" | "reporters" | "journalists" | "last" | "this" | "earlier" | "later" | "yesterday" | "today" | "tomorrow" | "here" | "also" | "interview" | "conference" | "briefing" | "news" | "press")
+            || ROLE_NOUNS.contains(lw.as_str())
+            || BODY_NOUNS.contains(lw.as_str())
+            || is_time_word(&lw)
+    } {
+        j += 1;
+    }
+    let that = toks.get(j).is_some_and(|t| t.kind == Kind::Word && lower(p, t) == "that");
+    if that {
+        i = j + 1;
+    } else {
+        if matches!(cue.as_str(), "reported" | "reports" | "announced" | "announces" | "confirmed" | "confirms" | "denied" | "denies" | "noted" | "notes" | "acknowledged" | "admitted") {
+            return None;
+        }
+        if TELL.contains(&cue.as_str()) {
+            while toks.get(i).is_some_and(|t| t.kind == Kind::Word && {
+                let w = word(p, t);
+                names::is_capitalised(w) || matches!(w, "the" | "a" | "an") || ROLE_NOUNS.contains(w) || w == "reporters" || w == "journalists" || w == "paper"
+            }) {
+                i += 1;
+            }
+        }
+        while toks.get(i).is_some_and(|t| t.kind == Kind::Word && ADVERBIAL_OPENERS.contains(&lower(p, t).as_str())) {
+            // "said on Tuesday it ...": skip a short circumstance up to a pronoun or determiner.
+            let stop = toks[i..].iter().take(5).position(|t| t.kind != Kind::Word || matches!(lower(p, t).as_str(), "it" | "he" | "she" | "they" | "we" | "there" | "the" | "a"));
+            match stop {
+                Some(n) if n > 0 => i += n,
+                _ => break,
+            }
+        }
+    }
+    if toks.get(i).is_some_and(|t| t.kind == Kind::Colon || t.kind == Kind::Comma) {
+        i += 1;
+    }
+    let first = toks.get(i)?;
+    let last = toks.last()?;
+    (first.start < last.end).then_some((first.start, last.end))
+}
+
+/// Read a speaker phrase: a pronoun, a name with its titles ("Taliban spokesman Zabiullah
+/// Mujahid"), a body ("the Pentagon", "the US Defence Department") or an unnamed speaker
+/// ("officials", "a coastguard spokesperson"), with appositives between commas taken as the role.
+fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> Option<Speaker> {
+    let mut toks = toks;
+    while toks.last().is_some_and(|t| t.kind == Kind::Comma) {
+        toks = &toks[..toks.len() - 1];
+    }
+    // Head: words before the first comma; the rest (between commas) is an appositive, which may
+    // quote ("Rabbi Schneier, who co-organized the first "Today, I Am A Muslim Too", said").
+    let head_end = toks.iter().position(|t| t.kind != Kind::Word).unwrap_or(toks.len());
+    if toks.is_empty() || toks[..head_end].is_empty() || toks.iter().any(|t| t.kind == Kind::Colon) {
+        return None;
+    }
+    let mut appositive_name: Option<String> = None;
+    let mut head: Vec<&Tok> = toks[..head_end].iter().collect();
+    let mut role: Option<String> = None;
+    if head_end < toks.len() {
+        let rest = &toks[head_end + 1..];
+        let appos: Vec<&Tok> = rest.iter().filter(|t| t.kind == Kind::Word).collect();
+        if appos.is_empty() {
+            return None;
+        }
+        let first = lower(p, appos[0]);
+        let first_run: Vec<&str> = rest.iter().take_while(|t| t.kind == Kind::Word && names::is_capitalised(word(p, t))).map(|t| word(p, t)).collect();
+        let head_named = toks[..head_end].iter().any(|t| names::is_capitalised(word(p, t)));
+        if first == "who" || first == "which" || first.ends_with("ing") || first.ends_with("ed") {
+            // A relative or participle clause says something about the speaker; it is not a role.
+        } else if !head_named && first_run.len() >= 2 {
+            // "The boy's mother, Adrianne Oyola, 20": the appositive names the speaker.
+            appositive_name = Some(first_run.join(" "));
+        } else if rest.iter().any(|t| matches!(t.kind, Kind::Quoted(_))) {
+            return None;
+        } else if matches!(first.as_str(), "a" | "an" | "the") || ROLE_NOUNS.contains(first.as_str()) || names::is_capitalised(word(p, appos[0])) {
+            role = Some(p[appos[0].start..appos.last().unwrap().end].to_string());
+        } else {
+            return None;
+        }
+    }
+    // Adverbs and auxiliaries between the speaker and the cue: "also", "did", "has", "on June 19".
+    while let Some(t) = head.last() {
+        let w = lower(p, t);
+        if matches!(w.as_str(), "also" | "did" | "has" | "had" | "have" | "then" | "later" | "earlier" | "again" | "further" | "previously" | "repeatedly" | "once" | "would" | "separately" | "recently" | "reportedly" | "initially" | "first") {
+            head.pop();
+            continue;
+        }
+        // A time phrase: "on June 19", "last Monday", "on Tuesday".
+        if let Some(on) = head.iter().rposition(|t| matches!(lower(p, t).as_str(), "on" | "last" | "this" | "earlier")) {
+            let tail: Vec<String> = head[on + 1..].iter().map(|t| lower(p, t)).collect();
+            if on > 0 && !tail.is_empty() && tail.len() <= 3 && tail.iter().all(|w| is_time_word(w)) {
+                head.truncate(on);
+                continue;
+            }
+        }
+        break;
+    }
+    // Leading article (and "despite", as in "despite the airline saying").
+    let mut lead = 0;
+    while lead < head.len() && matches!(lower(p, head[lead]).as_str(), "the" | "a" | "an" | "despite") {
+        lead += 1;
+    }
+    let core = &head[lead..];
+    if core.is_empty() || core.len() > max_words {
+        return None;
+    }
+    if matches!(lower(p, core[0]).as_str(), "on" | "in" | "at" | "of" | "for" | "from" | "to" | "by" | "with" | "and" | "after" | "before") {
+        return None;
+    }
+    let at = char_base + p[..core[0].start].chars().count();
+    let written = p[core[0].start..core.last().unwrap().end].to_string();
+    if core.len() == 1 {
+        let w = lower(p, core[0]);
+        if matches!(w.as_str(), "he" | "she" | "it" | "they" | "we" | "i") {
+            return Some(Speaker { written, name: w.clone(), role, pronoun: true, person: w != "it", at });
+        }
+    }
+    let mut unknown = 0;
+    for t in core {
+        let w = word(p, t);
+        let lw = w.to_lowercase();
+        if names::is_capitalised(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if NOT_IN_SPEAKER.contains(lw.as_str()) || matches!(lw.as_str(), "he" | "she" | "they" | "we" | "i" | "him" | "them") {
+            return None;
+        }
+        if SPEAKER_WORDS.contains(lw.as_str()) || ROLE_NOUNS.contains(lw.as_str()) || BODY_NOUNS.contains(names::strip_possessive(&lw)) || lw.contains("-year-old") {
+            continue;
+        }
+        // "the assessment compiled for the US Congress": a participle after a body may stay.
+        let at = core.iter().position(|x| std::ptr::eq(*x, *t)).unwrap_or(0);
+        let after_body = at > 0 && BODY_NOUNS.contains(lower(p, core[at - 1]).as_str());
+        // "developing countries", "ruling party": a participle before a noun.
+        let before_noun = core.get(at + 1).is_some_and(|n| {
+            let nw = lower(p, n);
+            ROLE_NOUNS.contains(nw.as_str()) || BODY_NOUNS.contains(nw.as_str()) || nw.ends_with('s') && !SPEAKER_WORDS.contains(nw.as_str())
+        });
+        if (lw.ends_with("ing") || lw.ends_with("ed")) && !after_body && !before_noun {
+            return None;
+        }
+        unknown += 1;
+    }
+    if unknown > 2 {
+        return None;
+    }
+    let last = lower(p, core.last().unwrap());
+    let last_key = names::strip_possessive(&last);
+    let has_name = core.iter().any(|t| names::is_capitalised(word(p, t)) && !names::NOT_NAMES.contains(key(word(p, t)).as_str()));
+    // The phrase ends in its head: a name, a role or a body ("Just days before" is no speaker).
+    let last_word = word(p, core.last().unwrap());
+    let ends_in_head = names::is_capitalised(last_word) && !names::NOT_NAMES.contains(last_key)
+        || last_word.chars().all(|c| c.is_ascii_digit())
+        || ROLE_NOUNS.contains(last_key)
+        || BODY_NOUNS.contains(last_key);
+    let speaks = (has_name || ROLE_NOUNS.contains(last_key) || BODY_NOUNS.contains(last_key)) && ends_in_head;
+    if !speaks {
+        return None;
+    }
+    if let Some(name) = appositive_name {
+        return Some(Speaker { written: name.clone(), name, role: Some(written), pronoun: false, person: true, at });
+    }
+    // Split a trailing capitalised run into titles and the name.
+    let cap_from = core.iter().rposition(|t| !names::is_capitalised(word(p, t))).map_or(0, |i| i + 1);
+    let (name, title_role, person) = if cap_from < core.len() {
+        let run: Vec<&str> = core[cap_from..].iter().map(|t| word(p, t)).collect();
+        let named = names::split_title(&run);
+        let before = if cap_from > 0 { p[core[0].start..core[cap_from - 1].end].to_string() } else { String::new() };
+        let title = [before.as_str(), named.title.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+        let person = (!title.is_empty() || role.is_some() || named.name.split_whitespace().count() >= 2) && !names::looks_like_org(&named.name);
+        let title = (!title.is_empty() && person).then_some(title);
+        if person {
+            (named.name, title, true)
+        } else {
+            (written.clone(), None, false)
+        }
+    } else {
+        let person = ROLE_NOUNS.contains(last_key);
+        (written.clone(), None, person)
+    };
+    Some(Speaker { written, name, role: role.or(title_role), pronoun: false, person, at })
+}
+
+fn is_time_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "week" | "month" | "year" | "night" | "morning"
+            | "evening" | "afternoon"
+    ) || names::NOT_NAMES.contains(w) && w.len() > 2 && w.chars().all(|c| c.is_alphabetic()) && !["the", "and", "but"].contains(&w)
+        || w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A quote left open at a paragraph's end and continued by the next paragraph's opening quote
+/// (with no cue of its own) is one quote.
+fn merge_runs_on(found: &mut Vec<(Quote, Speaker)>, body: &str) {
+    let mut i = 0;
+    while i + 1 < found.len() {
+        let (a, b) = (&found[i].0, &found[i + 1].0);
+        let between: String = body.chars().skip(a.end).take(b.start.saturating_sub(a.end)).collect();
+        let runs_on = a.kind == QuoteKind::Direct
+            && b.pattern == Pattern::Continuation
+            && between.contains("\n\n")
+            && between.chars().filter(|c| !c.is_whitespace()).all(|c| c == '"' || c == '\u{201C}' || c == '\u{201D}');
+        if runs_on {
+            let (b, _) = found.remove(i + 1);
+            let a = &mut found[i].0;
+            a.text = format!("{}\n\n{}", a.text, b.text);
+            a.end = b.end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Resolve each speaker to the fullest mention in the article: pronouns to the last speaker (or
+/// name) they can stand for, short names to the longest name holding them, a body to the
+/// document it issued when the article names one ("the Pentagon" → "the Pentagon report").
+fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Quote> {
+    let mut out = Vec::with_capacity(found.len());
+    let mut previous: Vec<(Speaker, String)> = Vec::new();
+    for (mut q, sp) in found {
+        let resolved = if sp.pronoun {
+            let want_person = sp.person && sp.name != "they";
+            let antecedent = previous.iter().rev().find(|(s, _)| !s.pronoun && (s.person == want_person || sp.name == "they") && s.at < sp.at);
+            match antecedent {
+                Some((_, r)) => Some(r.clone()),
+                None if want_person => last_person_named(body, runs, sp.at),
+                None => None,
+            }
+        } else {
+            Some(fuller(&sp, body, runs))
+        };
+        if q.role.is_none() && sp.person {
+            q.role = resolved.as_deref().and_then(|r| role_of(r, runs));
+        }
+        q.speaker_resolved = resolved.clone();
+        previous.push((sp, resolved.unwrap_or_default()));
+        out.push(q);
+    }
+    out
+}
+
+/// The title in a resolved name ("Gen." of "Gen. Kenneth McKenzie").
+fn role_of(resolved: &str, runs: &[NameRun]) -> Option<String> {
+    let words: Vec<&str> = resolved.split_whitespace().collect();
+    let named = names::split_title(&words);
+    let _ = runs;
+    (!named.title.is_empty()).then_some(named.title)
+}
+
+/// The last person named before `at` (character offset): a name run of two or more words with a
+/// title or no organisation word.
+fn last_person_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
+    let byte_at = body.char_indices().nth(at).map_or(body.len(), |(b, _)| b);
+    runs.iter()
+        .rev()
+        .filter(|r| r.end <= byte_at)
+        .find(|r| {
+            let named = names::split_title(&r.words);
+            (named.name.split_whitespace().count() >= 2 || !named.title.is_empty()) && !names::looks_like_org(&named.name)
+        })
+        .map(|r| fullest_text(&r.words.join(" "), runs))
+}
+
+fn fullest_text(name: &str, runs: &[NameRun]) -> String {
+    match names::fullest(name, runs) {
+        Some(run) => run.words.join(" "),
+        None => name.to_string(),
+    }
+}
+
+fn fuller(sp: &Speaker, body: &str, runs: &[NameRun]) -> String {
+    let last = sp.written.split_whitespace().last().map(key).unwrap_or_default();
+    if DOCUMENT_NOUNS.contains(last.as_str()) {
+        // "the bulletin" → "an information bulletin", "the report" → "The Pentagon report".
+        if let Some(m) = document_mention(body, &last, sp.at) {
+            if m.split_whitespace().count() > sp.written.split_whitespace().count() {
+                return m;
+            }
+        }
+        return sp.written.clone();
+    }
+    if sp.person {
+        return fullest_text(&sp.name, runs);
+    }
+    let is_named_body = names::is_capitalised(&sp.written) && sp.written.split_whitespace().all(|w| names::is_capitalised(w) || names::NAME_LINKS.contains(w));
+    if is_named_body {
+        // A body that issued a document the article names speaks through it.
+        if let Some(doc) = issued_document(body, &sp.written) {
+            return doc;
+        }
+        return fullest_text(&sp.written, runs);
+    }
+    sp.written.clone()
+}
+
+/// The longest earlier mention ending in the document noun: "an information bulletin".
+fn document_mention(body: &str, noun: &str, before: usize) -> Option<String> {
+    let lower = body.to_lowercase();
+    let limit = body.char_indices().nth(before).map_or(body.len(), |(b, _)| b);
+    let mut best: Option<String> = None;
+    for (b, _) in lower.match_indices(noun) {
+        if b >= limit {
+            break;
+        }
+        let start_of = body[..b].rfind(['.', ',', ';', '"', '\n', '(']).map_or(0, |i| i + 1);
+        let words: Vec<&str> = body[start_of..b + noun.len()].split_whitespace().collect();
+        let from = words.iter().rposition(|w| matches!(w.to_lowercase().as_str(), "a" | "an" | "the" | "in" | "by" | "from" | "said" | "says")).map_or(0, |i| i);
+        let phrase: Vec<&str> = words[from..].iter().copied().skip_while(|w| matches!(w.to_lowercase().as_str(), "in" | "by" | "from" | "said" | "says")).collect();
+        if phrase.len() >= 2 && phrase.len() <= 6 {
+            let text = phrase.iter().skip_while(|w| matches!(w.to_lowercase().as_str(), "a" | "an" | "the")).copied().collect::<Vec<_>>().join(" ");
+            if best.as_ref().is_none_or(|b| text.split_whitespace().count() > b.split_whitespace().count()) && !text.is_empty() {
+                best = Some(text);
+            }
+        }
+    }
+    best
+}
+
+/// "the Pentagon" → "the Pentagon report" when the article names such a document.
+fn issued_document(body: &str, name: &str) -> Option<String> {
+    for noun in ["report", "assessment", "statement", "communique"] {
+        let pattern = format!("{name} {noun}");
+        if body.contains(&pattern) {
+            return Some(format!("the {pattern}"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Vec<Quote> {
+        find(&[text.to_string()])
+    }
+
+    #[test]
+    fn quote_then_speaker_with_role() {
+        let q = one("\"Our country will not be used against anyone. They should not be concerned,\" Taliban spokesman Zabiullah Mujahid told AFP.");
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].kind, QuoteKind::Direct);
+        assert!(q[0].text.starts_with("Our country will not"));
+        assert_eq!(q[0].speaker_resolved.as_deref(), Some("Zabiullah Mujahid"));
+        assert_eq!(q[0].role.as_deref(), Some("Taliban spokesman"));
+        assert_eq!(q[0].cue.as_deref(), Some("told"));
+    }
+
+    #[test]
+    fn surname_resolves_to_fullest_mention() {
+        let q = find(&[
+            "So far, Gen. Kenneth McKenzie, who heads US Central Command, said June 18 that troops were leaving.".into(),
+            "\"What we need to see is what they're going to do,\" McKenzie said.".into(),
+        ]);
+        let last = q.last().unwrap();
+        assert_eq!(last.speaker.as_deref(), Some("McKenzie"));
+        assert_eq!(last.speaker_resolved.as_deref(), Some("Gen. Kenneth McKenzie"));
+    }
+
+    #[test]
+    fn split_quote_keeps_its_speaker_and_scare_quotes_are_not_quotes() {
+        let q = one("\"He's dead,\" Moreno replied. \"Soon I will be too.\" Northern called the move \"extremely premature\".");
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(q[1].text, "Soon I will be too.");
+        assert_eq!(q[1].pattern, Pattern::Continuation);
+        assert_eq!(q[1].speaker.as_deref(), Some("Moreno"));
+    }
+
+    #[test]
+    fn reported_speech_both_ways() {
+        let q = one("The renminbi will stabilize against the dollar, Cao Yuanzheng, chairman of BOCI Research, said on Nov 29. Lilly said it retained Morgan Stanley to help evaluate offers.");
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(q[0].kind, QuoteKind::Reported);
+        assert_eq!(q[0].text, "The renminbi will stabilize against the dollar");
+        assert_eq!(q[0].speaker_resolved.as_deref(), Some("Cao Yuanzheng"));
+        assert_eq!(q[0].role.as_deref(), Some("chairman of BOCI Research"));
+        assert_eq!(q[1].text, "it retained Morgan Stanley to help evaluate offers");
+    }
+
+    #[test]
+    fn according_to_and_pronoun_it() {
+        let q = one("The Taliban enabled al-Qaeda to gain strength, according to the UN monitors. \"The Taliban regularly consulted with al-Qaeda,\" the report said. \"They held meetings,\" it said.");
+        assert_eq!(q.len(), 3, "{q:#?}");
+        assert_eq!(q[0].speaker.as_deref(), Some("UN monitors"));
+        assert_eq!(q[0].cue.as_deref(), Some("according to"));
+        assert_eq!(q[2].speaker.as_deref(), Some("it"));
+        assert_eq!(q[2].speaker_resolved, q[1].speaker_resolved);
+    }
+
+    #[test]
+    fn embedded_quote_with_trailing_speaker() {
+        let q = one("The violence unleashed by the Taliban is \u{201C}running against the spirit of commitment for peace\u{201D}, President Ashraf Ghani told the cabinet on June 22.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "running against the spirit of commitment for peace");
+        assert_eq!(q[0].speaker_resolved.as_deref(), Some("President Ashraf Ghani"));
+        assert_eq!(q[0].role.as_deref(), Some("President"));
+    }
+}
