@@ -34,6 +34,18 @@ fn article_text() -> impl Strategy<Value = Vec<String>> {
     proptest::collection::vec(proptest::collection::vec(sentence(), 1..4).prop_map(|s| s.join(" ")), 2..8)
 }
 
+/// Text full of quote marks, brackets, sentence ends, capitals and multi-byte characters.
+fn quoted_text() -> impl Strategy<Value = Vec<String>> {
+    let piece = prop_oneof![
+        Just("\"".to_string()), Just("\u{201C}".to_string()), Just("\u{201D}".to_string()), Just("'".to_string()),
+        Just(", he said. ".to_string()), Just(" said: ".to_string()), Just(" according to ".to_string()),
+        Just("Gen. Kenneth McKenzie".to_string()), Just(" (AQIS) ".to_string()), Just("! ".to_string()), Just("? ".to_string()),
+        Just("Wednesday (July 1)".to_string()), Just(" last month ".to_string()), Just("é€—".to_string()),
+        "[a-zA-Z ,.]{0,12}",
+    ];
+    prop::collection::vec(prop::collection::vec(piece, 0..30).prop_map(|v| v.concat()), 1..4)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -87,6 +99,25 @@ proptest! {
             let sb: String = b.chars().skip(p.b_start).take(p.b_end - p.b_start).collect();
             prop_assert_eq!(&sa, &p.a_text);
             prop_assert_eq!(&sb, &p.b_text);
+        }
+    }
+
+    /// Attribution never panics, and every quote's offsets point at its words in the body.
+    #[test]
+    fn attribution_offsets_point_at_the_quotes(paras in quoted_text()) {
+        let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds/003_d225d385e17e94e7.txt");
+        let mut article = wiretrace::engine::read_one(&seed, &wiretrace::Config::default()).unwrap();
+        article.body = paras.iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
+        article.published = Some("2020-07-02".into());
+        let body = article.body_text();
+        let found = wiretrace::attribution::attribute(&article, None);
+        for q in &found.quotes {
+            let at: String = body.chars().skip(q.start).take(q.end - q.start).collect();
+            prop_assert_eq!(hashes(&at), hashes(&q.text));
+        }
+        for d in &found.dates {
+            let at: String = body.chars().skip(d.start).take(d.end - d.start).collect();
+            prop_assert_eq!(&at, &d.text);
         }
     }
 }

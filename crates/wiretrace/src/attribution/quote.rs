@@ -179,7 +179,10 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                     let direct: Vec<usize> = quoted
                         .iter()
                         .copied()
-                        .filter(|&i| word_count(&p[marks[i].inner.0..marks[i].inner.1]) >= 3 || stands_alone(&toks, i))
+                        .filter(|&i| {
+                            let n = word_count(&p[marks[i].inner.0..marks[i].inner.1]);
+                            n >= 3 || n >= 1 && stands_alone(&toks, i)
+                        })
                         .collect();
                     for &i in &direct {
                         let pattern = if marks[i].outer.1 <= a.cue_at { Pattern::QuoteThenSpeaker } else { Pattern::SpeakerThenQuote };
@@ -208,7 +211,8 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                     let mut spoke = false;
                     if let (true, Some(prev)) = (continues, last.clone()) {
                         for &i in &quoted {
-                            if stands_alone(&toks, i) || word_count(&p[marks[i].inner.0..marks[i].inner.1]) >= 3 {
+                            let n = word_count(&p[marks[i].inner.0..marks[i].inner.1]);
+                            if n >= 3 || n >= 1 && stands_alone(&toks, i) {
                                 let a = Attribution { speaker: prev.clone(), cue: String::new(), pattern: Pattern::Continuation, content: None, cue_at: 0 };
                                 let mut q = quote(p, char_base, marks[i].inner, QuoteKind::Direct, &a, Pattern::Continuation);
                                 q.cue = None;
@@ -305,6 +309,7 @@ fn quote_marks(p: &str) -> Vec<Marked> {
     let chars: Vec<(usize, char)> = p.char_indices().collect();
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
+    let mut open_len = 1;
     for (i, &(b, c)) in chars.iter().enumerate() {
         let curly = is_open_mark(c);
         if c != '"' && curly.is_none() {
@@ -327,9 +332,12 @@ fn quote_marks(p: &str) -> Vec<Marked> {
             }
         };
         match (open, opening) {
-            (None, true) => open = Some(b),
+            (None, true) => {
+                open = Some(b);
+                open_len = c.len_utf8();
+            }
             (Some(o), false) => {
-                out.push(Marked { inner: (o + c.len_utf8(), b), outer: (o, b + c.len_utf8()), open_end: false });
+                out.push(Marked { inner: (o + open_len, b), outer: (o, b + c.len_utf8()), open_end: false });
                 open = None;
             }
             // A quote that reopens is one quote over several (lost) paragraphs; a closing mark
@@ -338,7 +346,7 @@ fn quote_marks(p: &str) -> Vec<Marked> {
         }
     }
     if let Some(o) = open {
-        out.push(Marked { inner: (o + 1, p.len()), outer: (o, p.len()), open_end: true });
+        out.push(Marked { inner: (o + open_len, p.len()), outer: (o, p.len()), open_end: true });
     }
     out
 }
@@ -357,7 +365,10 @@ fn sentences(p: &str, marks: &[Marked]) -> Vec<(usize, usize)> {
     let mut i = 0usize;
     while i < p.len() {
         let c = bytes[i];
-        if matches!(c, b'.' | b'!' | b'?') && !inside(marks, i) {
+        // A full stop inside a quote ends the sentence when the quote closes right after it.
+        let ends = matches!(c, b'.' | b'!' | b'?');
+        let closes_here = ends && marks.iter().any(|m| !m.open_end && m.outer.1 > i + 1 && p[i + 1..m.outer.1].chars().count() == 1);
+        if ends && (!inside(marks, i) || closes_here) {
             let mut j = i + 1;
             // Closing marks and brackets that end the sentence with it.
             while j < p.len() {
@@ -746,6 +757,13 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             }
         }
         break;
+    }
+    // Page debris before the speaker ("pic.twitter.com/I9FTnLuZCH Simmons") is not part of it.
+    if let Some(junk) = head.iter().rposition(|t| {
+        let w = word(p, t);
+        (w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(char::is_alphabetic)) || w.contains(".com") || w.chars().filter(|c| c.is_uppercase()).count() > 1 && w.len() > 1 && w.chars().all(|c| c.is_uppercase()) && head.len() > 3
+    }) {
+        head.drain(..=junk);
     }
     // Leading article (and "despite", as in "despite the airline saying").
     let mut lead = 0;
