@@ -660,13 +660,12 @@ impl Engine {
         // Copies without a date of their own count relative dates from the story's first.
         let story_anchor = first_seen.as_deref().and_then(crate::extract::date::parse_declared);
         let mut attributions = Vec::with_capacity(stored.len());
-        for a in &stored {
+        for (i, a) in stored.iter().enumerate() {
+            // One read serves the attribution and the body (stored as the article's body text).
             let full = r.full_article(a.seq)?;
             let anchor = attribution::anchor_of(&full).or(story_anchor);
             attributions.push((a.id.clone(), attribution::attribute(&full, anchor)));
-        }
-        for (i, a) in stored.iter().enumerate() {
-            let body = r.body(a.seq)?;
+            let body = full.body_text();
             let tokens = tokenize(&body);
             let words = a.words.max(1) as f64;
             let fraction = |n: usize| ((n as f64 / words) * 1000.0).round() / 1000.0;

@@ -74,6 +74,13 @@ pub fn name_key(name: &str) -> String {
     words.join(" ")
 }
 
+/// A resolved speaker's comparison key: titles off, then [`name_key`] ("Gen. Kenneth McKenzie" →
+/// "kenneth mckenzie").
+pub fn speaker_key(resolved: &str) -> String {
+    let words: Vec<&str> = resolved.split_whitespace().collect();
+    name_key(&names::split_title(&words).name)
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -127,20 +134,18 @@ struct Mention {
 }
 
 /// Split a run at "and" unless what follows is part of a firm's name ("Eli Lilly and Co").
-fn split_runs<'a>(runs: Vec<NameRun<'a>>) -> Vec<Vec<&'a str>> {
+fn split_run<'a>(run: &NameRun<'a>) -> Vec<Vec<&'a str>> {
     let mut out = Vec::new();
-    for run in runs {
-        let mut cur: Vec<&str> = Vec::new();
-        for (i, w) in run.words.iter().enumerate() {
-            let next_is_firm = run.words.get(i + 1).is_some_and(|n| matches!(key(n).as_str(), "co" | "company" | "sons" | "partners"));
-            if *w == "and" && !next_is_firm {
-                out.push(std::mem::take(&mut cur));
-            } else {
-                cur.push(w);
-            }
+    let mut cur: Vec<&str> = Vec::new();
+    for (i, w) in run.words.iter().enumerate() {
+        let next_is_firm = run.words.get(i + 1).is_some_and(|n| matches!(key(n).as_str(), "co" | "company" | "sons" | "partners"));
+        if *w == "and" && !next_is_firm {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(w);
         }
-        out.push(cur);
     }
+    out.push(cur);
     out.into_iter()
         .map(|mut ws| {
             // Linking words cannot end a name ("Bank of" in "Bank of the year").
@@ -183,7 +188,7 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
         if long_forms.iter().any(|&(s, e)| run.start >= s && run.end <= e) {
             continue;
         }
-        for words in split_runs(vec![run.clone()]) {
+        for words in split_run(run) {
             if words.len() == 1 && opens_sentence(body, run.start) && !elsewhere.contains(&key(words[0])) {
                 continue;
             }
@@ -251,10 +256,7 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
         let g = union.find(index[&name_key(&m.name)]);
         groups.entry(g).or_default().push(m);
     }
-    let speakers: Vec<String> = quotes.iter().filter_map(|q| q.speaker_resolved.as_deref()).map(|s| {
-        let words: Vec<&str> = s.split_whitespace().collect();
-        name_key(&names::split_title(&words).name)
-    }).collect();
+    let speakers: Vec<String> = quotes.iter().filter_map(|q| q.speaker_resolved.as_deref()).map(speaker_key).collect();
     let mut actors: Vec<Actor> = groups
         .into_values()
         .map(|ms| {

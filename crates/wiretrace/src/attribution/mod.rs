@@ -129,13 +129,6 @@ fn same_quote(a: &[u64], b: &[u64]) -> bool {
     shared * 10 >= short.len() * 7 && short.len() * 3 >= long.len()
 }
 
-fn speaker_key(q: &Quote) -> Option<String> {
-    q.speaker_resolved.as_deref().map(|s| {
-        let words: Vec<&str> = s.split_whitespace().collect();
-        actor::name_key(&names::split_title(&words).name)
-    })
-}
-
 /// Merge the attribution of a story's articles, given as (article id, attribution) in timeline
 /// order.
 pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
@@ -150,7 +143,7 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
     for (id, att) in articles {
         for q in &att.quotes {
             let keys = word_keys(&q.text);
-            let sk = speaker_key(q);
+            let sk = q.speaker_resolved.as_deref().map(actor::speaker_key);
             match entries.iter_mut().find(|e| e.quote.kind == q.kind && same_quote(&e.keys, &keys)) {
                 Some(e) => {
                     if !e.quote.articles.contains(id) {

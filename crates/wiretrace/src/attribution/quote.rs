@@ -514,16 +514,14 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
         // Inverted: `," said Daud Kalakani, a former member ...`
         if k > 0 && matches!(toks[k - 1].kind, Kind::Comma | Kind::Quoted(_)) {
             let end = toks[k + 1..].iter().position(|t| t.kind != Kind::Word).map_or(toks.len(), |n| k + 1 + n);
-            let mut phrase: Vec<Tok> = toks[k + 1..end].to_vec();
             let appositive = appositive_after(p, toks, end);
-            if let Some(mut sp) = speaker_phrase(p, &phrase, char_base, 12) {
+            if let Some(mut sp) = speaker_phrase(p, &toks[k + 1..end], char_base, 12) {
                 if sp.role.is_none() {
                     sp.role = appositive;
                 }
                 let content = clause_before(p, toks, k - 1);
                 return Some(Attribution { speaker: sp, cue: lower(p, &toks[k]), pattern: Pattern::ClauseThenSpeaker, content, cue_at: toks[k].start });
             }
-            phrase.clear();
         }
         // `CLAUSE, SPEAKER said`: the earliest separator after which a speaker phrase runs to the cue.
         for j in (0..k).filter(|&j| matches!(toks[j].kind, Kind::Comma | Kind::Quoted(_))) {
@@ -786,7 +784,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
         }
     }
     let mut unknown = 0;
-    for t in core {
+    for (at, t) in core.iter().enumerate() {
         let w = word(p, t);
         let lw = w.to_lowercase();
         if names::is_capitalised(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
@@ -799,7 +797,6 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             continue;
         }
         // "the assessment compiled for the US Congress": a participle after a body may stay.
-        let at = core.iter().position(|x| std::ptr::eq(*x, *t)).unwrap_or(0);
         let after_body = at > 0 && BODY_NOUNS.contains(lower(p, core[at - 1]).as_str());
         // "developing countries", "ruling party": a participle before a noun.
         let before_noun = core.get(at + 1).is_some_and(|n| {
@@ -901,7 +898,7 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
             Some(fuller(&sp, body, runs))
         };
         if q.role.is_none() && sp.person {
-            q.role = resolved.as_deref().and_then(|r| role_of(r, runs));
+            q.role = resolved.as_deref().and_then(role_of);
         }
         q.speaker_resolved = resolved.clone();
         previous.push((sp, resolved.unwrap_or_default()));
@@ -911,10 +908,9 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
 }
 
 /// The title in a resolved name ("Gen." of "Gen. Kenneth McKenzie").
-fn role_of(resolved: &str, runs: &[NameRun]) -> Option<String> {
+fn role_of(resolved: &str) -> Option<String> {
     let words: Vec<&str> = resolved.split_whitespace().collect();
     let named = names::split_title(&words);
-    let _ = runs;
     (!named.title.is_empty()).then_some(named.title)
 }
 
