@@ -114,6 +114,26 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Serve the store over HTTP: a JSON API (described at /openapi.json) to push articles and
+    /// read stories, and pages to read a story and compare its copies side by side (at /).
+    Serve {
+        /// Address to listen on (port 0 picks a free one; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8417")]
+        addr: String,
+        /// The store: one SQLite file, created if missing. The CLI may write it meanwhile.
+        #[arg(long, env = "WIRETRACE_DB", default_value = "wiretrace.db")]
+        db: PathBuf,
+        /// Largest request body accepted, in bytes (larger ones are refused with 413).
+        #[arg(long, default_value_t = 64 * 1024 * 1024)]
+        max_body_bytes: usize,
+        /// Most articles one request may carry.
+        #[arg(long, default_value_t = 10_000)]
+        max_batch_articles: usize,
+        #[command(flatten)]
+        story: StoryArgs,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Write stored records, one JSON object per line (or one JSON array, or CSV): every passage
     /// with both article ids and character offsets, every article with its groups and cleaned
     /// body, or every story as `stories` lists it.
@@ -355,6 +375,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 _ => anyhow::bail!("give two article files, or --pairs FILE"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { addr, db, max_body_bytes, max_batch_articles, story, common } => {
+            let mut config = wiretrace_server::ServerConfig::new(db.clone());
+            config.engine = common.config();
+            story.apply(&mut config.engine)?;
+            config.max_body_bytes = max_body_bytes;
+            config.max_batch_articles = max_batch_articles.max(1);
+            wiretrace_server::run(&addr, config, |bound| match common.format {
+                Format::Json => println!("{}", serde_json::json!({"listening": format!("http://{bound}"), "db": db})),
+                Format::Text => println!("wiretrace: serving {} on http://{bound} (Ctrl-C stops)", db.display()),
+            })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { table, db, format } => {

@@ -452,8 +452,8 @@ fn export_writes_csv_of_articles_passages_and_stories() {
     assert_eq!(header, ["a", "b", "a_start", "a_end", "b_start", "b_end", "score", "matched_words"]);
     assert_eq!(rows.len(), 2);
     let (header, rows) = export("stories");
-    assert_eq!(header, ["id", "title", "articles", "sources", "first_seen", "last_seen"]);
-    assert_eq!(rows, [["1", "Taliban maintain ties to Al Qaeda affiliate, says Pentagon", "2", "Dawn; Salaam Times", "2020-07-02", "2020-07-02"]]);
+    assert_eq!(header, ["id", "title", "articles", "sources", "first_seen", "last_seen", "agencies"]);
+    assert_eq!(rows, [["1", "Taliban maintain ties to Al Qaeda affiliate, says Pentagon", "2", "Dawn; Salaam Times", "2020-07-02", "2020-07-02", "AFP"]]);
 }
 
 /// A seed article as a web page: headline, dated metadata, its lines as paragraphs, and the
@@ -530,4 +530,50 @@ fn html_pages_and_warc_records_trace_into_one_story() {
     let (_, exported) = run(bin().args(["export", "articles", "--format", "json", "--db"]).arg(&db));
     let warc_article = exported.as_array().unwrap().iter().find(|a| a["id"] == "crawl-r2").expect("WARC record id");
     assert_eq!(warc_article["url"], "https://salaam.example/2020/07/03/taliban");
+}
+
+/// One HTTP/1.1 exchange on a plain socket: (status, body).
+fn http(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.write_all(request.as_bytes()).unwrap();
+    let mut got = String::new();
+    c.read_to_string(&mut got).unwrap();
+    let status = got.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, got.split("\r\n\r\n").nth(1).unwrap_or("").to_string())
+}
+
+#[test]
+fn serve_listens_where_it_says_and_reads_the_store_the_cli_wrote() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let (out, _) = run(bin().args(["trace", "--quiet", "--format", "json", "--db"]).arg(&db).arg(seeds()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut server = bin()
+        .args(["serve", "--addr", "127.0.0.1:0", "--format", "json", "--db"])
+        .arg(&db)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let said: Value = serde_json::from_str(&first).unwrap();
+    let addr = said["listening"].as_str().unwrap().trim_start_matches("http://").to_string();
+    let get = |path: &str| http(&addr, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    let (status, body) = get("/healthz");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["articles"], 2);
+    let (status, body) = get("/stories");
+    assert_eq!(status, 200);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["stories"][0]["articles"], 2);
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    // A taken address is a clear error.
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = blocker.local_addr().unwrap().to_string();
+    let out = bin().args(["serve", "--addr", &taken, "--db"]).arg(&db).output().unwrap();
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains(&format!("cannot listen on {taken}")), "{}", stderr(&out));
 }

@@ -16,7 +16,7 @@ use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
-use crate::store::{NewArticle, Store, StoreError};
+use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
 use crate::store::{OptionalRow, StoryState};
 use crate::story::{
     centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
@@ -194,6 +194,43 @@ pub struct Engine {
     /// Recently stored or aligned texts, prepared for alignment: a wire story is a candidate
     /// for each of its copies, and preparing it again each time was a tenth of a run.
     texts: lru::LruCache<i64, Rc<AlignedText>>,
+    /// Outlet templates learnt from the documents given to [`Engine::ingest_docs`] (in memory).
+    templates: SiteTemplates,
+}
+
+/// What became of one document given to [`Engine::ingest_docs`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingested {
+    /// The id it is stored under (its declared id, or one derived from it when that id was
+    /// taken by different text); `None` when it was skipped.
+    pub id: Option<String>,
+    /// `new`, `unchanged` (the same id and text were stored before) or `skipped`.
+    pub status: IngestStatus,
+    /// The story it is in now.
+    pub story: Option<i64>,
+    /// Why it was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<InputError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngestStatus {
+    New,
+    Unchanged,
+    Skipped,
+}
+
+/// A stored article as read back: the cleaned article and where the pipeline put it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredView {
+    /// Arrival number in the store.
+    pub seq: i64,
+    pub story: i64,
+    pub copy_group: i64,
+    pub words: i64,
+    #[serde(flatten)]
+    pub article: Article,
 }
 
 /// What a `trace` run reports besides its summary.
@@ -306,7 +343,7 @@ impl Memory {
 impl Engine {
     pub fn open(db: &Path, config: Config) -> Result<Engine, Error> {
         let texts = lru::LruCache::new(std::num::NonZeroUsize::new(4096).unwrap());
-        Ok(Engine { store: Store::open(db)?, config, memory: Memory::new(config.index), texts })
+        Ok(Engine { store: Store::open(db)?, config, memory: Memory::new(config.index), texts, templates: SiteTemplates::new() })
     }
 
     pub fn store(&self) -> &Store {
@@ -630,6 +667,91 @@ impl Engine {
         self.texts.put(seq, Rc::new(text));
         summary.stage_seconds.store += t.elapsed().as_secs_f64();
         Ok(Outcome::New(seq))
+    }
+
+    /// Clean and store documents already read (an upload), as one batch: when this returns `Ok`
+    /// every stored article is committed, so it may be acknowledged. Documents that cannot be
+    /// read or cleaned are reported in their place and skipped. On `Err` nothing of the batch
+    /// may be counted on (part of it may be stored; giving it again is harmless).
+    pub fn ingest_docs(&mut self, docs: Vec<Result<RawDoc, InputError>>) -> Result<Vec<Ingested>, Error> {
+        let mut summary = TraceSummary::default();
+        let mut seqs: Vec<Result<(i64, IngestStatus), InputError>> = Vec::with_capacity(docs.len());
+        Batch::start(&mut self.store)?;
+        let ingested = (|| -> Result<(), Error> {
+            self.memory.catch_up(&self.store)?;
+            for doc in docs {
+                match doc.and_then(|raw| clean(raw, &mut self.templates)) {
+                    Err(e) => seqs.push(Err(e)),
+                    Ok(article) => {
+                        let body = article.body_text();
+                        seqs.push(Ok(match self.ingest(article, body, &mut summary)? {
+                            Outcome::New(seq) => (seq, IngestStatus::New),
+                            Outcome::Unchanged(seq) => (seq, IngestStatus::Unchanged),
+                        }));
+                    }
+                }
+            }
+            Ok(())
+        })();
+        let closed = self.memory.commit(&mut self.store);
+        if ingested.is_err() || closed.is_err() {
+            self.memory.reset();
+            self.texts.clear();
+        }
+        ingested?;
+        closed?;
+        self.memory.keep_snapshot(&mut self.store);
+        let r = self.store.read();
+        seqs.into_iter()
+            .map(|x| match x {
+                Ok((seq, status)) => {
+                    let a = r.article(seq)?;
+                    Ok(Ingested { id: Some(a.id), status, story: Some(a.story), error: None })
+                }
+                Err(e) => Ok(Ingested { id: None, status: IngestStatus::Skipped, story: None, error: Some(e) }),
+            })
+            .collect()
+    }
+
+    /// The stored story `id`, or `None` when there is none (see [`Engine::story`]).
+    pub fn find_story(&self, id: i64) -> Result<Option<Story>, Error> {
+        if self.store.read().story_dates(id).optional_row()?.is_none() {
+            return Ok(None);
+        }
+        self.story(id).map(Some)
+    }
+
+    /// The stored article `id`, if there is one.
+    pub fn article(&self, id: &str) -> Result<Option<StoredView>, Error> {
+        let r = self.store.read();
+        let Some(seq) = r.seq_of(id)? else { return Ok(None) };
+        let a = r.article(seq)?;
+        Ok(Some(StoredView { seq, story: a.story, copy_group: a.copy_group, words: a.words, article: r.full_article(seq)? }))
+    }
+
+    /// The passages two stored articles share, and what each adds; `None` names a missing id.
+    pub fn compare_stored(&self, a: &str, b: &str) -> Result<Result<(StoredView, StoredView, Alignment), String>, Error> {
+        let (Some(x), Some(y)) = (self.article(a)?, self.article(b)?) else {
+            let missing = if self.article(a)?.is_none() { a } else { b };
+            return Ok(Err(missing.to_string()));
+        };
+        let alignment = compare(&x.article, &y.article, self.config.align);
+        Ok(Ok((x, y, alignment)))
+    }
+
+    /// Stories through a filter, latest first (see [`crate::store::Reader::stories_where`]).
+    pub fn stories_where(&self, filter: &StoryFilter, limit: i64, offset: i64) -> Result<Vec<StorySummary>, Error> {
+        Ok(self.store.read().stories_where(filter, limit, offset)?)
+    }
+
+    /// Stored articles matching a full-text query, best first (see [`crate::store::fts_query`]).
+    pub fn search(&self, query: &str, limit: i64, offset: i64) -> Result<Vec<SearchHit>, Error> {
+        Ok(self.store.read().search(query, limit, offset)?)
+    }
+
+    /// Counts for monitoring: articles, stories, passages.
+    pub fn counts(&self) -> Result<StoreCounts, Error> {
+        Ok(self.store.read().counts()?)
     }
 
     /// A stored story: its articles in timeline order, with what each copied, from whom, and

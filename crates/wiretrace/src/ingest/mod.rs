@@ -297,20 +297,90 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
     let origin = Origin::file(&file.path);
     let fail = |problem| InputError { origin: origin.clone(), problem };
+    let gzipped = file.path.to_string_lossy().to_lowercase().ends_with(".gz");
     match file.format {
-        Format::Warc => return warc::read(file, limits, emit),
-        Format::JsonLines => return read_json_lines(file, limits, emit),
+        Format::Warc | Format::JsonLines => {
+            let f = match fs::File::open(&file.path) {
+                Ok(f) => f,
+                Err(e) => return emit(Err(fail(Problem::Io { message: e.to_string() }))),
+            };
+            return read_stream(&file.path, file.format, gzipped, Box::new(f), limits, emit);
+        }
         Format::Text | Format::Json | Format::Html => {}
     }
-    let gzipped = file.path.to_string_lossy().to_lowercase().ends_with(".gz");
     let read = if gzipped { read_gzip_capped(&file.path, limits.max_bytes) } else { read_capped(&file.path, limits.max_bytes) };
-    let bytes = match read {
-        Ok(b) => b,
-        Err(problem) => return emit(Err(fail(problem))),
+    match read {
+        Ok(bytes) => emit_whole(&file.path, file.format, &bytes, emit),
+        Err(problem) => emit(Err(fail(problem))),
+    }
+}
+
+/// Read every document of an input held in memory (an upload), as [`read_file`] reads a file of
+/// that format; `name` stands for the file in origins and default ids. Gzip is recognised by its
+/// magic bytes.
+pub fn read_bytes(name: &Path, format: Format, bytes: &[u8], limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
+    match format {
+        Format::Warc | Format::JsonLines => read_stream(name, format, gzipped, Box::new(bytes), limits, emit),
+        Format::Text | Format::Json | Format::Html => {
+            let fail = |problem| InputError { origin: Origin::file(name), problem };
+            if bytes.len() as u64 > limits.max_bytes {
+                return emit(Err(fail(Problem::TooLarge { bytes: bytes.len() as u64, limit: limits.max_bytes })));
+            }
+            let unzipped;
+            let bytes = if gzipped {
+                match gunzip_capped(bytes, limits.max_bytes) {
+                    Ok(b) => {
+                        unzipped = b;
+                        &unzipped[..]
+                    }
+                    Err(problem) => return emit(Err(fail(problem))),
+                }
+            } else {
+                bytes
+            };
+            if bytes.is_empty() {
+                return emit(Err(fail(Problem::Empty)));
+            }
+            emit_whole(name, format, bytes, emit)
+        }
+    }
+}
+
+/// An id for an article that declares none and has no file name to take one from (an upload):
+/// a hash of its content, so the same text given twice gets the same id.
+pub fn content_id(content: &Content) -> String {
+    let text = match content {
+        Content::ScrapedText(t) | Content::BodyText(t) | Content::Html(t) => t,
     };
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// Read a streamed format (WARC, JSON Lines) from `reader`.
+fn read_stream(
+    path: &Path,
+    format: Format,
+    gzipped: bool,
+    reader: Box<dyn Read + '_>,
+    limits: ReadLimits,
+    emit: &mut dyn FnMut(Result<RawDoc, InputError>),
+) {
+    let reader: Box<dyn Read + '_> =
+        if gzipped { Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, reader))) } else { reader };
+    match format {
+        Format::Warc => warc::read(path, reader, limits, emit),
+        _ => read_json_lines(path, reader, limits, emit),
+    }
+}
+
+/// The documents of a whole one-article input (text, HTML, JSON) already read into memory. A JSON
+/// input may also hold an array of articles: each element is then a record of its own.
+fn emit_whole(path: &Path, format: Format, bytes: &[u8], emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let origin = Origin::file(path);
+    let fail = |problem| InputError { origin: origin.clone(), problem };
     let n = bytes.len();
-    let doc = match file.format {
-        Format::Text => decode(&bytes).and_then(|(text, decoded_from)| {
+    let doc = match format {
+        Format::Text => decode(bytes).and_then(|(text, decoded_from)| {
             if text.trim().is_empty() {
                 return Err(Problem::Empty);
             }
@@ -323,7 +393,7 @@ pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Resu
                 bytes: n,
             })
         }),
-        Format::Html => decode_html(&bytes, None).map(|page| RawDoc {
+        Format::Html => decode_html(bytes, None).map(|page| RawDoc {
             origin: origin.clone(),
             declared: Declared::default(),
             content: Content::Html(page.html),
@@ -331,9 +401,32 @@ pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Resu
             charset_from: Some(page.charset_from),
             bytes: n,
         }),
-        _ => parse_json_article(&bytes, origin.clone()),
+        _ => {
+            let body = trim_ascii(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
+            if body.starts_with(b"[") {
+                return emit_json_array(path, body, emit);
+            }
+            parse_json_article(bytes, origin.clone())
+        }
     };
     emit(doc.map_err(fail));
+}
+
+/// Each element of a JSON array of articles, as record 1, 2, ...
+fn emit_json_array(path: &Path, bytes: &[u8], emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let whole = Origin::file(path);
+    let items: Vec<serde_json::Value> = match serde_json::from_slice(bytes) {
+        Ok(items) => items,
+        Err(e) => return emit(Err(InputError { origin: whole, problem: Problem::BadJson { message: e.to_string() } })),
+    };
+    if items.is_empty() {
+        return emit(Err(InputError { origin: whole, problem: Problem::Empty }));
+    }
+    for (i, item) in items.iter().enumerate() {
+        let origin = Origin::record(path, i + 1);
+        let bytes = serde_json::to_vec(item).unwrap_or_default();
+        emit(parse_json_article(&bytes, origin.clone()).map_err(|problem| InputError { origin, problem }));
+    }
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
@@ -377,15 +470,9 @@ fn gunzip_capped(compressed: impl Read, limit: u64) -> Result<Vec<u8>, Problem> 
     Ok(bytes)
 }
 
-fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
-    let whole = Origin::file(&file.path);
-    let f = match fs::File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => {
-            return emit(Err(InputError { origin: whole, problem: Problem::Io { message: e.to_string() } }))
-        }
-    };
-    let mut reader = BufReader::with_capacity(1 << 16, f);
+fn read_json_lines(path: &Path, reader: Box<dyn Read + '_>, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let whole = Origin::file(path);
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut buf = Vec::new();
     let mut line_no = 0usize;
     let mut records = 0usize;
@@ -398,7 +485,7 @@ fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Re
             let chunk = match reader.fill_buf() {
                 Ok(c) => c,
                 Err(e) => {
-                    let origin = Origin::line(&file.path, line_no);
+                    let origin = Origin::line(path, line_no);
                     emit(Err(InputError { origin, problem: Problem::Io { message: e.to_string() } }));
                     return;
                 }
@@ -420,7 +507,7 @@ fn read_json_lines(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Re
                 break false;
             }
         };
-        let origin = Origin::line(&file.path, line_no);
+        let origin = Origin::line(path, line_no);
         let size = buf.len() as u64 + too_long;
         if size > limits.max_bytes + 1 {
             emit(Err(InputError { origin, problem: Problem::TooLarge { bytes: size, limit: limits.max_bytes } }));

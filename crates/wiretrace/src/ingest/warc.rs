@@ -5,10 +5,10 @@
 //! Written here rather than taken from the `warc` crate because that reader reads a body line by
 //! line, cannot skip an oversized record without buffering it, and loses its place after an error.
 
-use std::fs;
+use std::path::Path;
 use std::io::{self, BufRead, BufReader, Read};
 
-use super::{decode_html, gunzip_capped, Content, Declared, InputError, InputFile, Origin, Problem, RawDoc, ReadLimits};
+use super::{decode_html, gunzip_capped, Content, Declared, InputError, Origin, Problem, RawDoc, ReadLimits};
 
 /// Longest header block (WARC or HTTP) read before a record is taken for garbage.
 const MAX_HEADER_BYTES: usize = 64 * 1024;
@@ -28,24 +28,15 @@ struct RecordError {
     resync: bool,
 }
 
-pub(super) fn read(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
-    let whole = Origin::file(&file.path);
-    let f = match fs::File::open(&file.path) {
-        Ok(f) => f,
-        Err(e) => return emit(Err(InputError { origin: whole, problem: Problem::Io { message: e.to_string() } })),
-    };
-    let gzipped = file.path.to_string_lossy().to_lowercase().ends_with(".gz");
-    let inner: Box<dyn Read> = if gzipped {
-        Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, f)))
-    } else {
-        Box::new(f)
-    };
+/// Read the records of a WARC stream (already decompressed); `path` names it in origins.
+pub(super) fn read(path: &Path, inner: Box<dyn Read + '_>, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+    let whole = Origin::file(path);
     let mut reader = BufReader::with_capacity(1 << 16, inner);
     let mut number = 0usize;
     let mut pages = 0usize;
     loop {
         number += 1;
-        let origin = Origin::record(&file.path, number);
+        let origin = Origin::record(path, number);
         match next_record(&mut reader, limits.max_bytes) {
             Ok(None) => break,
             Ok(Some(record)) => {
@@ -303,9 +294,9 @@ mod tests {
     }
 
     fn read_all(path: &Path) -> Vec<Result<RawDoc, InputError>> {
-        let file = InputFile { path: path.to_path_buf(), format: super::super::Format::Warc, bytes: 0 };
+        let file = super::super::InputFile { path: path.to_path_buf(), format: super::super::Format::Warc, bytes: 0 };
         let mut out = Vec::new();
-        read(&file, ReadLimits::default(), &mut |r| out.push(r));
+        super::super::read_file(&file, ReadLimits::default(), &mut |r| out.push(r));
         out
     }
 
@@ -320,7 +311,7 @@ mod tests {
         let p = dir.path().join("crawl.warc.gz");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&data).unwrap();
-        fs::write(&p, gz.finish().unwrap()).unwrap();
+        std::fs::write(&p, gz.finish().unwrap()).unwrap();
         let out = read_all(&p);
         assert_eq!(out.len(), 4, "{out:?}");
         let first = out[0].as_ref().unwrap();
@@ -346,7 +337,7 @@ mod tests {
         let second = gz.finish().unwrap();
         bytes.extend_from_slice(&second[..second.len() / 2]);
         let p = dir.path().join("cut.warc.gz");
-        fs::write(&p, bytes).unwrap();
+        std::fs::write(&p, bytes).unwrap();
         let out = read_all(&p);
         assert!(out[0].is_ok());
         let e = out[1].as_ref().unwrap_err();

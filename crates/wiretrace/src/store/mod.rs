@@ -51,7 +51,7 @@ enum Migration {
 
 /// Schema migrations; the store's `user_version` is the number applied.
 const MIGRATIONS: &[Migration] =
-    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events)];
+    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events), Migration::Sql(V4)];
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -197,6 +197,93 @@ pub struct StoredEvent {
     pub detail: serde_json::Value,
 }
 
+/// Version 4 indexes headlines and bodies for full-text search (FTS5, over the articles table's
+/// own rows, so the text is stored once).
+const V4: &str = r#"
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, body, content='articles', content_rowid='seq', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+"#;
+
+/// Which stories a story list shows. Every field left empty lets all through.
+#[derive(Debug, Clone, Default)]
+pub struct StoryFilter {
+    /// Only stories of at least this many articles.
+    pub min_articles: i64,
+    /// Only stories seen on or after this ISO date (their last date).
+    pub from: Option<String>,
+    /// Only stories seen on or before this ISO date (their first date).
+    pub to: Option<String>,
+    /// Only stories with an article from this outlet (any case).
+    pub source: Option<String>,
+    /// Only stories with an article crediting this agency (canonical name, any case).
+    pub agency: Option<String>,
+    /// Only stories with an article matching this full-text query (see [`fts_query`]).
+    pub query: Option<String>,
+}
+
+/// How much a store holds (articles and passages are never deleted, so the largest ids count them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StoreCounts {
+    pub articles: i64,
+    pub stories: i64,
+    pub passages: i64,
+}
+
+/// An article found by full-text search.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub title: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<String>,
+    pub story: i64,
+    /// Words around the matches, from the body.
+    pub snippet: String,
+    /// Character ranges of the matched words in `snippet`.
+    pub matches: Vec<(usize, usize)>,
+}
+
+/// Marks FTS5 puts around matched words in a snippet (private-use characters, never in text).
+const MATCH_OPEN: char = '\u{E000}';
+const MATCH_CLOSE: char = '\u{E001}';
+
+/// Turn what a person types into an FTS5 query: every word must occur, `"…"` is a phrase, a
+/// trailing `*` matches a prefix and `OR` between words is kept. Punctuation that FTS5 would read
+/// as syntax is quoted away, so no input is a syntax error. `None` when nothing is left to find.
+pub fn fts_query(text: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let quote = |w: &str| format!("\"{}\"", w.replace('"', "\"\""));
+    for (i, chunk) in text.split('"').enumerate() {
+        if i % 2 == 1 {
+            // Inside quotes: a phrase.
+            if chunk.chars().any(char::is_alphanumeric) {
+                parts.push(quote(chunk));
+            }
+            continue;
+        }
+        for word in chunk.split_whitespace() {
+            if word == "OR" {
+                if parts.last().is_some_and(|p| p != "OR") {
+                    parts.push("OR".into());
+                }
+                continue;
+            }
+            let prefix = word.ends_with('*');
+            let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+            if core.is_empty() {
+                continue;
+            }
+            parts.push(if prefix { format!("{}*", quote(core)) } else { quote(core) });
+        }
+    }
+    while parts.last().is_some_and(|p| p == "OR") {
+        parts.pop();
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
 /// A line of the story list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StorySummary {
@@ -207,6 +294,9 @@ pub struct StorySummary {
     pub sources: Vec<String>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
+    /// News agencies its articles credit (canonical names).
+    #[serde(default)]
+    pub agencies: Vec<String>,
 }
 
 impl Store {
@@ -220,7 +310,17 @@ impl Store {
         )
         .map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(open_err)?;
+        // Turning a new file to WAL takes a lock SQLite does not wait for: another process (a
+        // server and the CLI) opening it at the same moment gets "busy" at once, so retry.
+        let mut tries = 0;
+        while let Err(e) = conn.pragma_update(None, "journal_mode", "WAL") {
+            let busy = matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy);
+            tries += 1;
+            if !busy || tries > 200 {
+                return Err(open_err(e));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
         // Anchor lookups touch pages all over the index; SQLite's 2 MB default cache made every
         // article re-read them from the kernel (measured with bench/trace_bench.py).
@@ -235,23 +335,28 @@ impl Store {
     }
 
     fn migrate(&mut self, shown: &str) -> Result<()> {
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|source| {
-            StoreError::Open { path: shown.to_string(), source }
-        })?;
         let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew { path: shown.to_string(), found: version, known });
-        }
-        for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        loop {
+            // The version is read inside the write lock: two processes opening a new store at
+            // once must not both apply the same step.
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            match step {
+            let version: i64 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|source| StoreError::Open { path: shown.to_string(), source })?;
+            if version > known {
+                return Err(StoreError::TooNew { path: shown.to_string(), found: version, known });
+            }
+            if version == known {
+                tx.commit()?;
+                return Ok(());
+            }
+            match &MIGRATIONS[version as usize] {
                 Migration::Sql(sql) => tx.execute_batch(sql)?,
                 Migration::Code(f) => f(&tx)?,
             }
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+            tx.pragma_update(None, "user_version", version + 1)?;
             tx.commit()?;
         }
-        Ok(())
     }
 
     pub fn read(&self) -> Reader<'_> {
@@ -403,13 +508,42 @@ impl Reader<'_> {
     /// Stories, the latest touched first (by last date seen, then latest arrival), with at least
     /// `min_articles` articles; `limit` of them after skipping `offset`.
     pub fn story_list(&self, min_articles: i64, limit: i64, offset: i64) -> Result<Vec<StorySummary>> {
+        self.stories_where(&StoryFilter { min_articles, ..Default::default() }, limit, offset)
+    }
+
+    /// [`Reader::story_list`] through a filter.
+    pub fn stories_where(&self, filter: &StoryFilter, limit: i64, offset: i64) -> Result<Vec<StorySummary>> {
+        let query = filter.query.as_deref().map(fts_query);
+        if query == Some(None) {
+            return Ok(Vec::new());
+        }
         let mut st = self.0.prepare_cached(
-            "SELECT id, first_seen, last_seen, members FROM stories WHERE members >= ?1
-             ORDER BY last_seen IS NULL, last_seen DESC, last_seq DESC LIMIT ?2 OFFSET ?3",
+            "SELECT s.id, s.first_seen, s.last_seen, s.members FROM stories s
+             WHERE s.members >= ?1
+               AND (?2 IS NULL OR s.last_seen >= ?2)
+               AND (?3 IS NULL OR s.first_seen <= ?3)
+               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.story = s.id AND a.source = ?4 COLLATE NOCASE))
+               AND (?5 IS NULL OR EXISTS (SELECT 1 FROM articles a, json_each(a.credits) c
+                                          WHERE a.story = s.id AND c.value = ?5 COLLATE NOCASE))
+               AND (?6 IS NULL OR s.id IN (SELECT a.story FROM articles_fts f JOIN articles a ON a.seq = f.rowid
+                                           WHERE articles_fts MATCH ?6))
+             ORDER BY s.last_seen IS NULL, s.last_seen DESC, s.last_seq DESC LIMIT ?7 OFFSET ?8",
         )?;
-        let rows = st.query_map(params![min_articles, limit, offset], |r| {
-            Ok(StorySummary { id: r.get(0)?, title: None, articles: r.get(3)?, sources: Vec::new(), first_seen: r.get(1)?, last_seen: r.get(2)? })
-        })?;
+        let f = filter;
+        let rows = st.query_map(
+            params![f.min_articles, f.from, f.to, f.source, f.agency, query.flatten(), limit, offset],
+            |r| {
+                Ok(StorySummary {
+                    id: r.get(0)?,
+                    title: None,
+                    articles: r.get(3)?,
+                    sources: Vec::new(),
+                    first_seen: r.get(1)?,
+                    last_seen: r.get(2)?,
+                    agencies: Vec::new(),
+                })
+            },
+        )?;
         let mut out: Vec<StorySummary> = rows.collect::<rusqlite::Result<_>>()?;
         let mut title = self.0.prepare_cached(
             "SELECT title FROM articles WHERE story = ?1 ORDER BY published IS NULL, published, seq LIMIT 1",
@@ -417,11 +551,38 @@ impl Reader<'_> {
         let mut sources = self.0.prepare_cached(
             "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
         )?;
+        let mut credits = self.0.prepare_cached(
+            "SELECT DISTINCT c.value FROM articles a, json_each(a.credits) c WHERE a.story = ?1 ORDER BY 1",
+        )?;
         for s in &mut out {
             s.title = title.query_row([s.id], |r| r.get(0)).optional()?.flatten();
             s.sources = sources.query_map([s.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            for c in credits.query_map([s.id], |r| r.get::<_, String>(0))? {
+                if let Some(agency) = crate::extract::patterns::agency(&c?) {
+                    if !s.agencies.iter().any(|a| a == agency) {
+                        s.agencies.push(agency.to_string());
+                    }
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// Articles matching a full-text query (see [`fts_query`]), best first; `limit` after `offset`.
+    pub fn search(&self, text: &str, limit: i64, offset: i64) -> Result<Vec<SearchHit>> {
+        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        let mut st = self.0.prepare_cached(
+            "SELECT a.id, a.title, a.source, a.published, a.story,
+                    snippet(articles_fts, 1, char(57344), char(57345), '…', 24)
+             FROM articles_fts f JOIN articles a ON a.seq = f.rowid
+             WHERE articles_fts MATCH ?1 ORDER BY f.rank LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = st.query_map(params![query, limit, offset], |r| {
+            let marked: String = r.get(5)?;
+            let (snippet, matches) = unmark(&marked);
+            Ok(SearchHit { id: r.get(0)?, title: r.get(1)?, source: r.get(2)?, published: r.get(3)?, story: r.get(4)?, snippet, matches })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The number of copy groups among the articles of `story`.
@@ -521,6 +682,15 @@ impl Reader<'_> {
         })?)
     }
 
+    /// How much the store holds.
+    pub fn counts(&self) -> Result<StoreCounts> {
+        Ok(StoreCounts {
+            articles: self.last_seq()?,
+            stories: self.story_count()?,
+            passages: self.0.prepare_cached("SELECT coalesce(max(id), 0) FROM passages")?.query_row([], |r| r.get(0))?,
+        })
+    }
+
     pub fn article_count(&self) -> Result<i64> {
         Ok(self.0.prepare_cached("SELECT count(*) FROM articles")?.query_row([], |r| r.get(0))?)
     }
@@ -608,6 +778,24 @@ impl Reader<'_> {
         }
         Ok(())
     }
+}
+
+/// A snippet without its match marks, and the character ranges the marks enclosed.
+fn unmark(marked: &str) -> (String, Vec<(usize, usize)>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut matches = Vec::new();
+    let (mut chars, mut open) = (0, None);
+    for c in marked.chars() {
+        match c {
+            MATCH_OPEN => open = Some(chars),
+            MATCH_CLOSE => matches.extend(open.take().map(|s| (s, chars))),
+            _ => {
+                text.push(c);
+                chars += 1;
+            }
+        }
+    }
+    (text, matches)
 }
 
 /// A passage as exported: the two articles by id (a arrived first) and character offsets.
@@ -709,6 +897,9 @@ impl Writer<'_> {
         self.0
             .prepare_cached("INSERT INTO article_keys (seq, keys) VALUES (?1, ?2)")?
             .execute(params![seq, new.keys.to_bytes()])?;
+        self.0
+            .prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
+            .execute(params![seq, a.title, new.body])?;
         Ok(seq)
     }
 
@@ -870,6 +1061,20 @@ mod tests {
         let anchors_left: i64 =
             s.conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'anchors'", [], |r| r.get(0)).unwrap();
         assert_eq!(anchors_left, 0);
+        let hits = s.read().search("seven", 10, 0).unwrap();
+        assert_eq!(hits.len(), 1, "version 4 indexes the articles already stored");
+        assert_eq!((hits[0].id.as_str(), hits[0].matches.as_slice()), ("x", &[(28, 33)][..]));
+        assert_eq!(&hits[0].snippet[28..33], "seven");
+    }
+
+    #[test]
+    fn typed_queries_become_fts5_queries_that_cannot_be_syntax_errors() {
+        assert_eq!(fts_query("al-qaeda taliban").unwrap(), r#""al-qaeda" "taliban""#);
+        assert_eq!(fts_query(r#""peace deal" Taliban*"#).unwrap(), r#""peace deal" "Taliban"*"#);
+        assert_eq!(fts_query("AFP OR Reuters OR").unwrap(), r#""AFP" OR "Reuters""#);
+        assert_eq!(fts_query(r#"say "hi"#).unwrap(), r#""say" "hi""#, "an unclosed quote is a phrase to the end");
+        assert_eq!(fts_query("  (  ) : ^ "), None);
+        assert_eq!(fts_query("NEAR( AND"), Some(r#""NEAR" "AND""#.into()));
     }
 
     #[test]
