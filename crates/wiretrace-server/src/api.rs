@@ -11,7 +11,7 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use wiretrace::engine::{IngestStatus, Ingested};
+use wiretrace::engine::{prepare_shared, IngestStatus, Ingested, Prepared};
 use wiretrace::ingest::{content_id, read_bytes, Format, InputError, RawDoc};
 use wiretrace::store::StoryFilter;
 
@@ -174,8 +174,10 @@ pub(crate) async fn post_articles(
     }
     let limits = state.config.engine.read;
     let max_batch = state.config.max_batch_articles;
-    // Decoding and splitting run off the async threads (a WARC may be large).
-    let docs = tokio::task::spawn_blocking(move || {
+    let templates = state.templates.clone();
+    let id_param = params.text("id");
+    // Decoding, cleaning and finding quotes run off the async threads and beside the writer.
+    let prepared = tokio::task::spawn_blocking(move || {
         let mut docs: Vec<Result<RawDoc, InputError>> = Vec::new();
         let mut too_many = false;
         read_bytes(Path::new("upload"), format, &bytes, limits, &mut |d| {
@@ -185,36 +187,29 @@ pub(crate) async fn post_articles(
                 too_many = true
             }
         });
-        (docs, too_many)
+        if too_many {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("a request may carry at most {max_batch} articles; split the batch"),
+            ));
+        }
+        if docs.len() > 1 && id_param.is_some() {
+            return Err(ApiError::bad_request("id names one article; this body holds several (give each its own id)"));
+        }
+        let prepared: Vec<Result<Prepared, InputError>> = docs
+            .into_iter()
+            .map(|doc| {
+                doc.and_then(|mut doc| {
+                    declare(&mut doc, &params);
+                    prepare_shared(doc, &templates)
+                })
+            })
+            .collect();
+        Ok(prepared)
     })
     .await
-    .map_err(|e| ApiError::internal(e.to_string()))?;
-    let (mut docs, too_many) = docs;
-    if too_many {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("a request may carry at most {max_batch} articles; split the batch"),
-        ));
-    }
-    for doc in docs.iter_mut().flatten() {
-        let d = &mut doc.declared;
-        let from_query = |slot: &mut Option<String>, name: &str| {
-            if slot.is_none() {
-                *slot = params.text(name);
-            }
-        };
-        from_query(&mut d.id, "id");
-        from_query(&mut d.source, "source");
-        from_query(&mut d.url, "url");
-        from_query(&mut d.published, "published");
-        from_query(&mut d.title, "title");
-        if d.id.is_none() {
-            d.id = Some(content_id(&doc.content));
-        }
-    }
-    if docs.len() > 1 && params.text("id").is_some() {
-        return Err(ApiError::bad_request("id names one article; this body holds several (give each its own id)"));
-    }
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let docs = prepared;
     let results = state.writer.ingest(docs).await.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
     let count = |s: IngestStatus| results.iter().filter(|r| r.status == s).count();
     let (new, unchanged, skipped) = (count(IngestStatus::New), count(IngestStatus::Unchanged), count(IngestStatus::Skipped));
@@ -228,6 +223,25 @@ pub(crate) async fn post_articles(
     }
     let status = if new > 0 { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(out)).into_response())
+}
+
+/// Fill what a document leaves undeclared from the query string; give it an id from its content
+/// when it has none.
+fn declare(doc: &mut RawDoc, params: &Params) {
+    let d = &mut doc.declared;
+    let from_query = |slot: &mut Option<String>, name: &str| {
+        if slot.is_none() {
+            *slot = params.text(name);
+        }
+    };
+    from_query(&mut d.id, "id");
+    from_query(&mut d.source, "source");
+    from_query(&mut d.url, "url");
+    from_query(&mut d.published, "published");
+    from_query(&mut d.title, "title");
+    if d.id.is_none() {
+        d.id = Some(content_id(&doc.content));
+    }
 }
 
 fn ingested_json(r: &Ingested) -> Value {
@@ -261,10 +275,16 @@ pub(crate) async fn list_stories(State(state): State<AppState>, params: Params) 
     Ok(Json(json!({"stories": stories, "limit": limit, "offset": offset, "next_offset": next})).into_response())
 }
 
-/// `GET /stories/{id}`: timeline, provenance, shared passages, who said what.
-pub(crate) async fn get_story(State(state): State<AppState>, axum::extract::Path(raw): axum::extract::Path<String>) -> Result<Response, ApiError> {
+/// `GET /stories/{id}`: timeline, provenance, shared passages (a page of them), who said what.
+pub(crate) async fn get_story(
+    State(state): State<AppState>,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    params: Params,
+) -> Result<Response, ApiError> {
     let id = story_id(&raw)?;
-    match state.read(move |e| Ok(e.find_story(id)?)).await? {
+    let limit = params.int("passage_limit", 200, 0..=100_000)? as usize;
+    let offset = params.int("passage_offset", 0, 0..=i64::MAX)? as usize;
+    match state.read(move |e| Ok(e.find_story(id, offset, limit)?)).await? {
         Some(story) => Ok(Json(story).into_response()),
         None => Err(ApiError::not_found(format!("no story {id} is stored"))),
     }

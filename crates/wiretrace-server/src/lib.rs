@@ -53,6 +53,8 @@ struct AppState {
     config: Arc<ServerConfig>,
     writer: writer::Writer,
     metrics: Arc<metrics::Metrics>,
+    /// Outlet templates learnt from the articles pushed in, shared by the requests preparing them.
+    templates: Arc<std::sync::Mutex<wiretrace::extract::template::SiteTemplates>>,
 }
 
 impl AppState {
@@ -111,7 +113,8 @@ pub async fn serve(
     let config = Arc::new(config);
     let metrics = Arc::new(metrics::Metrics::new());
     let writer = writer::Writer::start(config.clone(), metrics.clone())?;
-    let state = AppState { config, writer: writer.clone(), metrics };
+    let templates = Arc::new(std::sync::Mutex::new(wiretrace::extract::template::SiteTemplates::new()));
+    let state = AppState { config, writer: writer.clone(), metrics, templates };
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
     writer.stop().await;
     Ok(())

@@ -151,10 +151,13 @@ fn pair_of(story: &Story, params: &Params) -> Option<(String, String)> {
     Some((a, b))
 }
 
+/// Shared passages listed on a story page (a story of hundreds of copies shares thousands).
+const PASSAGES_SHOWN: usize = 100;
+
 /// `GET /ui/stories/{id}`: one story.
 pub(crate) async fn story_page(State(state): State<AppState>, Path(raw): Path<String>, params: Params) -> PageResult {
     let id = story_id(&raw)?;
-    let story = state.read(move |e| Ok(e.find_story(id)?)).await?.ok_or_else(|| ApiError::not_found(format!("no story {id} is stored")))?;
+    let story = state.read(move |e| Ok(e.find_story(id, 0, PASSAGES_SHOWN)?)).await?.ok_or_else(|| ApiError::not_found(format!("no story {id} is stored")))?;
     let pair = match pair_of(&story, &params) {
         Some((a, b)) => {
             let found = state.read(move |e| Ok(e.compare_stored(&a, &b)?)).await?;
@@ -188,7 +191,10 @@ pub(crate) async fn story_page(State(state): State<AppState>, Path(raw): Path<St
         (quotes(&story))
         @if !story.passages.is_empty() {
             section #passages {
-                h2 { "Shared passages (" (story.passages.len()) ")" }
+                h2 { "Shared passages (" (story.passages_total) ")" }
+                @if story.passages_total > story.passages.len() {
+                    p.meta { "The first " (story.passages.len()) "; all of them: " a href={ "/stories/" (id) "?passage_limit=100000" } { "JSON" } }
+                }
                 ol.passages {
                     @for p in &story.passages {
                         li {

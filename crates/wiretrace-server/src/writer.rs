@@ -1,4 +1,5 @@
-//! The one thread that writes the store. Requests queue their documents here; the thread takes
+//! The one thread that writes the store. Requests clean their documents and find their quotes
+//! on their own threads, then queue them here; the thread takes
 //! every request waiting (up to a batch's worth), ingests them as one committed batch and only
 //! then answers each, so an acknowledged article is always on disk, and many small requests
 //! share one commit.
@@ -7,8 +8,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 
 use tokio::sync::oneshot;
-use wiretrace::engine::Ingested;
-use wiretrace::ingest::{InputError, RawDoc};
+use wiretrace::engine::{Ingested, Prepared};
+use wiretrace::ingest::InputError;
 use wiretrace::Engine;
 
 use crate::metrics::Metrics;
@@ -20,7 +21,7 @@ const BATCH_ARTICLES: usize = 512;
 type Reply = oneshot::Sender<Result<Vec<Ingested>, String>>;
 
 struct Job {
-    docs: Vec<Result<RawDoc, InputError>>,
+    docs: Vec<Result<Prepared, InputError>>,
     reply: Reply,
 }
 
@@ -61,7 +62,7 @@ impl Writer {
     }
 
     /// Queue documents and wait until they are committed.
-    pub(crate) async fn ingest(&self, docs: Vec<Result<RawDoc, InputError>>) -> Result<Vec<Ingested>, String> {
+    pub(crate) async fn ingest(&self, docs: Vec<Result<Prepared, InputError>>) -> Result<Vec<Ingested>, String> {
         let (reply, answer) = oneshot::channel();
         let queue = self.queue.clone();
         // The queue is bounded: a full one makes requests wait here (off the async threads).
@@ -99,7 +100,7 @@ fn run(engine: &mut Engine, jobs: mpsc::Receiver<Job>, metrics: &Metrics) {
         let sizes: Vec<usize> = batch.iter().map(|j| j.docs.len()).collect();
         let (docs, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|j| (j.docs, j.reply)).unzip();
         let started = std::time::Instant::now();
-        match engine.ingest_docs(docs.into_iter().flatten().collect()) {
+        match engine.ingest_prepared(docs.into_iter().flatten().collect()) {
             Ok(all) => {
                 metrics.ingested(&all, started.elapsed().as_secs_f64());
                 let mut all = all.into_iter();

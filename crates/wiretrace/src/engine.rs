@@ -102,9 +102,46 @@ pub fn story_similarity(a: &Article, b: &Article, terms: Option<&TermStats>, par
     prof(a).similarity(&prof(b), apart, params)
 }
 
+/// An article ready to store: cleaned, with its body text and its quotes and actors, all work
+/// that needs no store and so runs beside the storing (on another thread or core).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub article: Article,
+    pub body: String,
+    /// [`attribution::Sayings`] as bytes for the store.
+    pub sayings: Vec<u8>,
+}
+
+/// Clean a raw document (learning its outlet's template) and find its quotes and actors.
+pub fn prepare(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Prepared, InputError> {
+    let article = clean(raw, templates)?;
+    Ok(prepared(article))
+}
+
+/// [`prepare`] for an article already cleaned.
+pub fn prepared(article: Article) -> Prepared {
+    let body = article.body_text();
+    let sayings = attribution::sayings(&article).to_bytes();
+    Prepared { article, body, sayings }
+}
+
+/// [`prepare`] with templates shared by several threads: the lock is held only to apply them.
+pub fn prepare_shared(raw: RawDoc, templates: &std::sync::Mutex<SiteTemplates>) -> Result<Prepared, InputError> {
+    let mut article = extract(&raw);
+    if let Ok(mut t) = templates.lock() {
+        t.apply(&mut article);
+    }
+    Ok(prepared(with_body(article, raw)?))
+}
+
 fn clean(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Article, InputError> {
     let mut article = extract(&raw);
     templates.apply(&mut article);
+    with_body(article, raw)
+}
+
+/// An article with nothing left after cleaning is an input error.
+fn with_body(article: Article, raw: RawDoc) -> Result<Article, InputError> {
     if article.body.is_empty() {
         return Err(InputError { origin: raw.origin, problem: Problem::NoBody });
     }
@@ -248,7 +285,7 @@ impl Default for TraceOptions {
 
 /// What the reading thread hands to the ingesting one.
 enum Fed {
-    Article { article: Article, body: String, file: usize, into_file: u64 },
+    Article { prepared: Prepared, file: usize, into_file: u64 },
     Skipped(InputError),
     FileDone { bytes: u64 },
 }
@@ -404,11 +441,10 @@ impl Engine {
                         if stop.load(std::sync::atomic::Ordering::Relaxed) {
                             return;
                         }
-                        let fed = match r.and_then(|raw| clean(raw, &mut templates)) {
-                            Ok(article) => {
-                                let body = article.body_text();
-                                into_file = (into_file + body.len() as u64).min(file.bytes);
-                                Fed::Article { article, body, file: n, into_file }
+                        let fed = match r.and_then(|raw| prepare(raw, &mut templates)) {
+                            Ok(prepared) => {
+                                into_file = (into_file + prepared.body.len() as u64).min(file.bytes);
+                                Fed::Article { prepared, file: n, into_file }
                             }
                             Err(e) => Fed::Skipped(e),
                         };
@@ -430,9 +466,9 @@ impl Engine {
                     match fed {
                         Fed::Skipped(e) => skip(e, on, &mut summary),
                         Fed::FileDone { bytes } => bytes_done += bytes,
-                        Fed::Article { article, body, file, into_file } => {
+                        Fed::Article { prepared, file, into_file } => {
                             summary.articles += 1;
-                            match self.ingest(article, body, &mut summary)? {
+                            match self.ingest(prepared, &mut summary)? {
                                 Outcome::New(seq) => {
                                     summary.new += 1;
                                     seqs.push(seq)
@@ -490,7 +526,8 @@ impl Engine {
         Ok(TraceReport { stories, summary, skipped })
     }
 
-    fn ingest(&mut self, mut article: Article, body: String, summary: &mut TraceSummary) -> Result<Outcome, Error> {
+    fn ingest(&mut self, prepared: Prepared, summary: &mut TraceSummary) -> Result<Outcome, Error> {
+        let Prepared { mut article, body, sayings } = prepared;
         let hash = content_hash(&article, &body);
         let read = self.store.read();
         match read.find(&article.id)? {
@@ -540,7 +577,14 @@ impl Engine {
         let t = Instant::now();
         let title = article.title.clone().unwrap_or_default();
         let counts = term_counts(&tokenize(&title), &title, &text.tokens, &body);
-        let new = NewArticle { article: &article, content_hash: &hash, body: &body, words: text.tokens.len(), keys: &article_keys };
+        let new = NewArticle {
+            article: &article,
+            content_hash: &hash,
+            body: &body,
+            words: text.tokens.len(),
+            keys: &article_keys,
+            sayings: Some(&sayings),
+        };
         let sp = cfg.story;
         let terms = self.memory.terms.as_mut().expect("caught up");
         let docs = terms.docs + 1;
@@ -674,17 +718,24 @@ impl Engine {
     /// read or cleaned are reported in their place and skipped. On `Err` nothing of the batch
     /// may be counted on (part of it may be stored; giving it again is harmless).
     pub fn ingest_docs(&mut self, docs: Vec<Result<RawDoc, InputError>>) -> Result<Vec<Ingested>, Error> {
+        let templates = &mut self.templates;
+        let prepared = docs.into_iter().map(|d| d.and_then(|raw| prepare(raw, templates))).collect();
+        self.ingest_prepared(prepared)
+    }
+
+    /// [`Engine::ingest_docs`] for documents already [`prepare`]d (on other threads: a server
+    /// prepares each request's articles on its own thread and stores them on one).
+    pub fn ingest_prepared(&mut self, docs: Vec<Result<Prepared, InputError>>) -> Result<Vec<Ingested>, Error> {
         let mut summary = TraceSummary::default();
         let mut seqs: Vec<Result<(i64, IngestStatus), InputError>> = Vec::with_capacity(docs.len());
         Batch::start(&mut self.store)?;
         let ingested = (|| -> Result<(), Error> {
             self.memory.catch_up(&self.store)?;
             for doc in docs {
-                match doc.and_then(|raw| clean(raw, &mut self.templates)) {
+                match doc {
                     Err(e) => seqs.push(Err(e)),
-                    Ok(article) => {
-                        let body = article.body_text();
-                        seqs.push(Ok(match self.ingest(article, body, &mut summary)? {
+                    Ok(prepared) => {
+                        seqs.push(Ok(match self.ingest(prepared, &mut summary)? {
                             Outcome::New(seq) => (seq, IngestStatus::New),
                             Outcome::Unchanged(seq) => (seq, IngestStatus::Unchanged),
                         }));
@@ -713,12 +764,13 @@ impl Engine {
             .collect()
     }
 
-    /// The stored story `id`, or `None` when there is none (see [`Engine::story`]).
-    pub fn find_story(&self, id: i64) -> Result<Option<Story>, Error> {
+    /// The stored story `id` with a page of its passages, or `None` when there is none (see
+    /// [`Engine::story_with`]).
+    pub fn find_story(&self, id: i64, offset: usize, limit: usize) -> Result<Option<Story>, Error> {
         if self.store.read().story_dates(id).optional_row()?.is_none() {
             return Ok(None);
         }
-        self.story(id).map(Some)
+        self.story_with(id, offset, limit).map(Some)
     }
 
     /// The stored article `id`, if there is one.
@@ -758,6 +810,12 @@ impl Engine {
     /// what it added; every shared passage with the article that published it first; and the
     /// record of why each article joined.
     pub fn story(&self, id: i64) -> Result<Story, Error> {
+        self.story_with(id, 0, usize::MAX)
+    }
+
+    /// [`Engine::story`] with only `limit` of its shared passages after the first `offset` (a
+    /// story of hundreds of copies shares tens of thousands); `passages_total` counts them all.
+    pub fn story_with(&self, id: i64, offset: usize, limit: usize) -> Result<Story, Error> {
         let r = self.store.read();
         let stored = r.story_articles(id)?;
         let (first_seen, last_seen) = r.story_dates(id)?;
@@ -782,11 +840,15 @@ impl Engine {
         // Copies without a date of their own count relative dates from the story's first.
         let story_anchor = first_seen.as_deref().and_then(crate::extract::date::parse_declared);
         let mut attributions = Vec::with_capacity(stored.len());
+        let mut kept = r.story_sayings(id)?;
         for (i, a) in stored.iter().enumerate() {
             // One read serves the attribution and the body (stored as the article's body text).
             let full = r.full_article(a.seq)?;
             let anchor = attribution::anchor_of(&full).or(story_anchor);
-            attributions.push((a.id.clone(), attribution::attribute(&full, anchor)));
+            // Quotes and actors kept when the article was stored; found now for older stores.
+            let sayings = kept.remove(&a.seq).and_then(|b| attribution::Sayings::from_bytes(&b));
+            let sayings = sayings.unwrap_or_else(|| attribution::sayings(&full));
+            attributions.push((a.id.clone(), attribution::attribute_from(&full, sayings, anchor)));
             let body = full.body_text();
             let tokens = tokenize(&body);
             let words = a.words.max(1) as f64;
@@ -798,7 +860,7 @@ impl Engine {
                 source: a.source.clone(),
                 published: a.published.clone(),
                 copy_group: a.copy_group,
-                copied_fraction: self.copied_fraction(a.seq, a.words)?,
+                copied_fraction: fraction(p.shared.covered()),
                 credits: a.credits.clone(),
                 copied_from_earlier_fraction: fraction(p.from_earlier.covered()),
                 copied_from: p
@@ -811,9 +873,20 @@ impl Engine {
             });
             bodies.push(body);
         }
+        // Character offsets to byte offsets, per body, built once rather than per passage.
+        let char_starts: Vec<Vec<usize>> =
+            bodies.iter().map(|b| b.char_indices().map(|(i, _)| i).chain([b.len()]).collect()).collect();
+        let slice = |i: usize, (s, e): (i64, i64)| -> String {
+            let starts = &char_starts[i];
+            let at = |c: i64| starts[(c.max(0) as usize).min(starts.len() - 1)];
+            bodies[i][at(s)..at(e.max(s))].to_string()
+        };
+        let passages_total = passages.len();
         let story_passages = passages
             .iter()
             .zip(&provenance.first_published)
+            .skip(offset)
+            .take(limit)
             .filter_map(|(p, &first)| {
                 let (ia, ib) = (provenance.position(p.a)?, provenance.position(p.b)?);
                 // `a` is the earlier in the timeline.
@@ -827,7 +900,7 @@ impl Engine {
                     b_end: bc.1,
                     matched_words: p.matched_words,
                     first_published: stored[first].id.clone(),
-                    text: bodies[a].chars().skip(ac.0 as usize).take((ac.1 - ac.0).max(0) as usize).collect(),
+                    text: slice(a, ac),
                 })
             })
             .collect();
@@ -847,6 +920,7 @@ impl Engine {
             articles,
             sources,
             passages: story_passages,
+            passages_total,
             events,
             attribution: attribution::merge(&attributions),
         })
@@ -872,29 +946,6 @@ impl Engine {
         }
     }
 
-    /// Share of an article's words inside passages it shares with any other stored article.
-    fn copied_fraction(&self, seq: i64, words: i64) -> Result<f64, Error> {
-        if words == 0 {
-            return Ok(0.0);
-        }
-        let mut ranges: Vec<(i64, i64)> = self
-            .store
-            .read()
-            .passages_of(seq)?
-            .into_iter()
-            .map(|p| if p.a == seq { p.a_tokens } else { p.b_tokens })
-            .collect();
-        ranges.sort_unstable();
-        let (mut covered, mut reach) = (0i64, 0i64);
-        for (s, e) in ranges {
-            let s = s.max(reach);
-            if e > s {
-                covered += e - s;
-                reach = e;
-            }
-        }
-        Ok(((covered as f64 / words as f64) * 1000.0).round() / 1000.0)
-    }
 }
 
 /// Split story `id` in two if its articles read as two stories (checked as article `seq` joins),

@@ -41,6 +41,7 @@ fn quoted_text() -> impl Strategy<Value = Vec<String>> {
         Just(", he said. ".to_string()), Just(" said: ".to_string()), Just(" according to ".to_string()),
         Just("Gen. Kenneth McKenzie".to_string()), Just(" (AQIS) ".to_string()), Just("! ".to_string()), Just("? ".to_string()),
         Just("Wednesday (July 1)".to_string()), Just(" last month ".to_string()), Just("é€—".to_string()),
+        Just("But, ".to_string()), Just("However, ".to_string()), Just("In a statement, ".to_string()), Just(" saying ".to_string()),
         "[a-zA-Z ,.]{0,12}",
     ];
     prop::collection::vec(prop::collection::vec(piece, 0..30).prop_map(|v| v.concat()), 1..4)

@@ -95,9 +95,12 @@ fn an_uploaded_batch_is_stored_whole_and_read_back() {
     assert_eq!((a.article.id.as_str(), b.article.id.as_str()), ("dawn", "salaam"));
     assert!(!alignment.passages.is_empty());
     assert_eq!(reader.compare_stored("dawn", "nope").unwrap().unwrap_err(), "nope");
-    let story = reader.find_story(view.story).unwrap().unwrap();
+    let story = reader.find_story(view.story, 0, usize::MAX).unwrap().unwrap();
     assert_eq!(story.articles.len(), 2);
-    assert!(reader.find_story(999).unwrap().is_none());
+    assert!(reader.find_story(999, 0, 10).unwrap().is_none());
+    let paged = reader.find_story(view.story, 1, 1).unwrap().unwrap();
+    assert_eq!((paged.passages.len(), paged.passages_total), (story.passages_total.min(2) - 1, story.passages_total));
+    assert_eq!(paged.passages.first(), story.passages.get(1));
 }
 
 #[test]

@@ -51,7 +51,7 @@ enum Migration {
 
 /// Schema migrations; the store's `user_version` is the number applied.
 const MIGRATIONS: &[Migration] =
-    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events), Migration::Sql(V4)];
+    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events), Migration::Sql(V4), Migration::Sql(V5)];
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -205,6 +205,10 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
 );
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 "#;
+
+/// Version 5 keeps each article's quotes and actors (found as it is stored; see
+/// [`crate::attribution::Sayings`]); articles stored before have them found when read.
+const V5: &str = "CREATE TABLE article_sayings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL);";
 
 /// Which stories a story list shows. Every field left empty lets all through.
 #[derive(Debug, Clone, Default)]
@@ -585,6 +589,15 @@ impl Reader<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The kept quotes and actors of the articles of `story`, by arrival number.
+    pub fn story_sayings(&self, story: i64) -> Result<HashMap<i64, Vec<u8>>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT s.seq, s.data FROM article_sayings s JOIN articles a ON a.seq = s.seq WHERE a.story = ?1",
+        )?;
+        let rows = st.query_map([story], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The number of copy groups among the articles of `story`.
     pub fn story_copy_groups(&self, story: i64) -> Result<i64> {
         Ok(self
@@ -864,6 +877,8 @@ pub struct NewArticle<'a> {
     pub body: &'a str,
     pub words: usize,
     pub keys: &'a Keys,
+    /// Its quotes and actors as [`crate::attribution::Sayings::to_bytes`] wrote them.
+    pub sayings: Option<&'a [u8]>,
 }
 
 impl Writer<'_> {
@@ -900,6 +915,9 @@ impl Writer<'_> {
         self.0
             .prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
             .execute(params![seq, a.title, new.body])?;
+        if let Some(sayings) = new.sayings {
+            self.0.prepare_cached("INSERT INTO article_sayings (seq, data) VALUES (?1, ?2)")?.execute(params![seq, sayings])?;
+        }
         Ok(seq)
     }
 

@@ -589,6 +589,9 @@ pub struct Story {
     /// Every passage shared by two of its articles, with the article that published it first.
     #[serde(default)]
     pub passages: Vec<StoryPassage>,
+    /// How many passages the story shares in all (`passages` may hold a page of them).
+    #[serde(default)]
+    pub passages_total: usize,
     /// Why each article joined or started it, and the merges, in arrival order.
     #[serde(default)]
     pub events: Vec<StoryEvent>,
@@ -607,7 +610,8 @@ pub struct StoryArticle {
     pub published: Option<String>,
     /// Articles sharing a copy group share copied text (directly or through others).
     pub copy_group: i64,
-    /// Share of its words found in passages shared with other stored articles.
+    /// Share of its words found in passages shared with the story's other articles (articles
+    /// sharing 20 words or more are always in one story).
     pub copied_fraction: f64,
     pub credits: Vec<String>,
     /// Share of its words shared with articles before it in the timeline: what it copied.
