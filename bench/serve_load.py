@@ -224,33 +224,41 @@ def main():
     ap.add_argument("--kill-rounds", type=int, default=3)
     ap.add_argument("--kill-articles", type=int, default=3000, help="articles posted in each kill round")
     ap.add_argument("--bin", help="a built wiretrace binary (default: cargo build --release)")
+    ap.add_argument("--store", help="measure reads and kill -9 on this existing store (no bulk ingest)")
     args = ap.parse_args()
 
     binary = args.bin or build()
     arts = corpus(args.corpus, args.articles + SINGLES + args.kill_rounds * args.kill_articles, args.shared)
     load, rest = arts[: args.articles], arts[args.articles:]
     work = tempfile.mkdtemp(prefix="wiretrace-load-")
-    db = os.path.join(work, "load.db")
+    db = args.store or os.path.join(work, "load.db")
     report = {"articles": len(load), "clients": args.clients, "batch": args.batch, "machine_cores": os.cpu_count()}
 
     server = Server(binary, db).start()
     acked = {}
-    batches = [load[i:i + args.batch] for i in range(0, len(load), args.batch)]
-    log(f"ingesting {len(load)} articles in {len(batches)} batches ...")
-    seconds, done, started = post_batches(server, batches, args.clients, acked)
-    rates = window_rates(done, started)
-    report["ingest"] = {"seconds": round(seconds, 1), "articles_per_s": round(len(load) / seconds),
-                        "per_10k_window_articles_per_s": rates, "acknowledged": len(acked),
-                        "text_mb_per_s": round(sum(len(a["text"]) for a in load) / 1e6 / seconds, 2)}
-    log(json.dumps(report["ingest"]))
+    if args.store:
+        ids = sqlite3.connect(f"file:{db}?mode=ro", uri=True).execute("SELECT id, story FROM articles").fetchall()
+        acked = {i: (i, s) for i, s in ids}
+        sent = set(acked)
+        rest = [a for a in arts if a["id"] not in sent]
+        report["articles"] = len(acked)
+        load = []
+    if load:
+        batches = [load[i:i + args.batch] for i in range(0, len(load), args.batch)]
+        log(f"ingesting {len(load)} articles in {len(batches)} batches ...")
+        seconds, done, started = post_batches(server, batches, args.clients, acked)
+        rates = window_rates(done, started)
+        report["ingest"] = {"seconds": round(seconds, 1), "articles_per_s": round(len(load) / seconds),
+                            "per_10k_window_articles_per_s": rates, "acknowledged": len(acked),
+                            "text_mb_per_s": round(sum(len(a["text"]) for a in load) / 1e6 / seconds, 2)}
+        log(json.dumps(report["ingest"]))
 
-    # Single-article requests (one article per POST), the other way a service pushes.
-    singles = rest[:SINGLES]
-    rest = rest[SINGLES:]
-    t = time.time()
-    s_seconds, _, _ = post_batches(server, [[a] for a in singles], args.clients * 2, acked)
-    report["ingest_one_per_request"] = {"articles": len(singles), "clients": args.clients * 2,
-                                        "articles_per_s": round(len(singles) / s_seconds)}
+        # Single-article requests (one article per POST), the other way a service pushes.
+        singles = rest[:SINGLES]
+        rest = rest[SINGLES:]
+        s_seconds, _, _ = post_batches(server, [[a] for a in singles], args.clients * 2, acked)
+        report["ingest_one_per_request"] = {"articles": len(singles), "clients": args.clients * 2,
+                                            "articles_per_s": round(len(singles) / s_seconds)}
 
     conn = server.conn()
     _, h = request(conn, "GET", "/healthz")
@@ -260,8 +268,15 @@ def main():
     article_paths = ["/articles/" + i for i in sample]
     # Each article's story now (the one it joined may have merged into another since).
     story_paths = [f"/stories/{json.loads(request(conn, 'GET', p)[1])['story']}" for p in article_paths]
-    _, sizes = request(conn, "GET", "/stories?limit=1")
+    # And stories drawn uniformly (a reader browsing the list rather than following articles).
+    ro = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    story_ids = [r[0] for r in ro.execute("SELECT id FROM stories")]
+    sizes = sorted(r[0] for r in ro.execute("SELECT members FROM stories"))
+    report["story_sizes"] = {"stories": len(sizes), "median": sizes[len(sizes) // 2], "p99": sizes[int(len(sizes) * 0.99)],
+                             "largest": sizes[-3:], "articles_in_stories_over_2000": sum(x for x in sizes if x > 2000)}
+    uniform_paths = [f"/stories/{i}" for i in rng.sample(story_ids, min(args.reads, len(story_ids)))]
     report["reads"] = {
+        "story_uniform_one_client": latencies(server, uniform_paths, 1),
         "article_one_client": latencies(server, article_paths, 1),
         "story_one_client": latencies(server, story_paths, 1),
         "article_4_clients": latencies(server, article_paths, 4),

@@ -1,6 +1,8 @@
 //! The `wiretrace` command: argument parsing and output formatting over the wiretrace library.
 
 mod output;
+#[cfg(feature = "parquet")]
+mod parquet_out;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -144,9 +146,12 @@ enum Command {
         /// The store to read.
         #[arg(long, env = "WIRETRACE_DB", default_value = "wiretrace.db")]
         db: PathBuf,
-        /// Output format.
+        /// Output format (parquet needs a build with `--features parquet` and `--output`).
         #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
+        /// Write to this file (Parquet only; the other formats go to stdout).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -215,6 +220,7 @@ enum ExportFormat {
     Jsonl,
     Json,
     Csv,
+    Parquet,
 }
 
 #[derive(Args, Clone, Copy)]
@@ -389,15 +395,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { table, db, format } => {
+        Command::Export { table, db, format, output } => {
             if !db.exists() {
                 anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
             }
+            match (format, &output) {
+                (ExportFormat::Parquet, None) => anyhow::bail!("--format parquet writes a file: give --output PATH"),
+                (ExportFormat::Parquet, Some(_)) => {}
+                (_, Some(_)) => anyhow::bail!("--output is for --format parquet; the other formats go to stdout"),
+                (_, None) => {}
+            }
             let store = wiretrace::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            if let (ExportFormat::Parquet, Some(path)) = (format, &output) {
+                return export_parquet(&store, table, path);
+            }
             let mut out = output::RecordWriter::new(match format {
                 ExportFormat::Jsonl => output::RecordFormat::Jsonl,
                 ExportFormat::Json => output::RecordFormat::Json,
-                ExportFormat::Csv => output::RecordFormat::Csv,
+                ExportFormat::Csv | ExportFormat::Parquet => output::RecordFormat::Csv,
             });
             let r = store.read();
             match table {
@@ -413,6 +428,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+#[cfg(feature = "parquet")]
+fn export_parquet(store: &wiretrace::store::Store, table: Table, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let name = match table {
+        Table::Passages => "passages",
+        Table::Articles => "articles",
+        Table::Stories => "stories",
+    };
+    let mut out = parquet_out::ParquetWriter::create(path, parquet_out::fields(name))?;
+    let r = store.read();
+    match table {
+        Table::Passages => r.each_passage(|p| out.write(&p))?,
+        Table::Articles => r.each_article(|a| out.write(&a))?,
+        Table::Stories => {
+            for s in r.story_list(1, i64::MAX, 0)? {
+                out.write(&s)?;
+            }
+        }
+    }
+    out.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn export_parquet(_: &wiretrace::store::Store, _: Table, _: &std::path::Path) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("this build has no Parquet export; build with `cargo build --release -p wiretrace-cli --features parquet`")
 }
 
 /// Open a store that must already exist (reading commands never create one).

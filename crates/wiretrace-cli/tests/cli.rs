@@ -577,3 +577,25 @@ fn serve_listens_where_it_says_and_reads_the_store_the_cli_wrote() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains(&format!("cannot listen on {taken}")), "{}", stderr(&out));
 }
+
+#[test]
+fn export_parquet_writes_a_file_or_says_how_to_get_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let (out, _) = run(bin().args(["trace", "--quiet", "--format", "json", "--db"]).arg(&db).arg(seeds()));
+    assert!(out.status.success());
+    let file = dir.path().join("passages.parquet");
+    let out = bin().args(["export", "passages", "--format", "parquet", "--db"]).arg(&db).output().unwrap();
+    assert!(!out.status.success() && stderr(&out).contains("--output"), "{}", stderr(&out));
+    let out = bin().args(["export", "passages", "--format", "parquet", "--output"]).arg(&file).arg("--db").arg(&db).output().unwrap();
+    if cfg!(feature = "parquet") {
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = fs::read(&file).unwrap();
+        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "a whole Parquet file");
+        assert!(!dir.path().join("passages.parquet.partial").exists());
+    } else {
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("--features parquet"), "{}", stderr(&out));
+        assert!(!file.exists());
+    }
+}

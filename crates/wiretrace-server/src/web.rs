@@ -151,6 +151,9 @@ fn pair_of(story: &Story, params: &Params) -> Option<(String, String)> {
     Some((a, b))
 }
 
+/// Articles listed on a story page's timeline.
+const TIMELINE_SHOWN: usize = 300;
+
 /// Shared passages listed on a story page (a story of hundreds of copies shares thousands).
 const PASSAGES_SHOWN: usize = 100;
 
@@ -169,7 +172,7 @@ pub(crate) async fn story_page(State(state): State<AppState>, Path(raw): Path<St
     let body = html! {
         h1 { (title) }
         p.meta {
-            (story.articles.len()) " articles"
+            (story.articles_total) " articles"
             @if !story.sources.is_empty() { " · " (story.sources.join(", ")) }
             " · first seen " (or_dash(&story.first_seen))
             @if story.last_seen != story.first_seen { ", last " (or_dash(&story.last_seen)) }
@@ -183,8 +186,14 @@ pub(crate) async fn story_page(State(state): State<AppState>, Path(raw): Path<St
                 span.key.first {} "carried first, copied later "
                 span.key.own {} "its own"
             }
+            @if !story.complete {
+                p.error { "This story holds " (story.articles_total) " articles, too many to trace: the first of them are listed without what each copied, and its shared passages are not shown." }
+            }
             ol.timeline {
-                @for a in &story.articles { (timeline_entry(id, a, &story)) }
+                @for a in story.articles.iter().take(TIMELINE_SHOWN) { (timeline_entry(id, a, &story)) }
+            }
+            @if story.articles.len() > TIMELINE_SHOWN {
+                p.meta { "The first " (TIMELINE_SHOWN) " of " (story.articles_total) " articles." }
             }
         }
         @if let Some((x, y, al)) = &pair { (side_by_side(id, &story, x, y, al)) }

@@ -817,8 +817,14 @@ impl Engine {
     /// story of hundreds of copies shares tens of thousands); `passages_total` counts them all.
     pub fn story_with(&self, id: i64, offset: usize, limit: usize) -> Result<Story, Error> {
         let r = self.store.read();
-        let stored = r.story_articles(id)?;
         let (first_seen, last_seen) = r.story_dates(id)?;
+        let members = r.story_members_count(id)?;
+        if members > MAX_TRACED_ARTICLES as i64 {
+            let (sources, credits) = r.story_sources_and_credits(id)?;
+            let listed = r.story_articles_upto(id, MAX_TRACED_ARTICLES as i64)?;
+            return Ok(untraced_story(id, listed, members as usize, (first_seen, last_seen), sources, credits));
+        }
+        let stored = r.story_articles(id)?;
         let mut agencies: Vec<String> = Vec::new();
         let mut sources: Vec<String> = Vec::new();
         for a in &stored {
@@ -923,6 +929,8 @@ impl Engine {
             passages_total,
             events,
             attribution: attribution::merge(&attributions),
+            complete: true,
+            articles_total: stored.len(),
         })
     }
 
@@ -1163,6 +1171,62 @@ impl Batch {
             memory.catch_up(store)?;
         }
         Ok(())
+    }
+}
+
+/// A story of more articles than this is listed, not traced: tracing provenance over every pair
+/// of its copies (millions of passages) would take minutes and gigabytes for one read.
+pub const MAX_TRACED_ARTICLES: usize = 500;
+
+/// A story too large to trace: the start of its timeline (its first [`MAX_TRACED_ARTICLES`]
+/// articles; `articles_total` counts all) with each article's own fields, its outlets and
+/// agencies, and `complete: false`: no provenance, passages (not counted either) or attribution.
+fn untraced_story(
+    id: i64,
+    listed: Vec<crate::store::StoredArticle>,
+    articles_total: usize,
+    (first_seen, last_seen): (Option<String>, Option<String>),
+    sources: Vec<String>,
+    credits: Vec<String>,
+) -> Story {
+    let mut agencies: Vec<String> = Vec::new();
+    for ag in credits.iter().filter_map(|c| patterns::agency(c)) {
+        if !agencies.iter().any(|x| x == ag) {
+            agencies.push(ag.to_string());
+        }
+    }
+    let origin = listed.first().map(|a| (a.id.clone(), a.title.clone()));
+    let articles = listed
+        .into_iter()
+        .map(|a| StoryArticle {
+            id: a.id,
+            title: a.title,
+            source: a.source,
+            published: a.published,
+            copy_group: a.copy_group,
+            copied_fraction: 0.0,
+            credits: a.credits,
+            copied_from_earlier_fraction: 0.0,
+            copied_from: Vec::new(),
+            first_published_fraction: 0.0,
+            added: Vec::new(),
+        })
+        .collect();
+    Story {
+        id,
+        title: origin.as_ref().and_then(|o| o.1.clone()),
+        origin: origin.map(|o| o.0).unwrap_or_default(),
+        agencies,
+        first_seen,
+        last_seen,
+        articles,
+        sources,
+        passages: Vec::new(),
+        passages_total: 0,
+        events: Vec::new(),
+        attribution: Default::default(),
+        complete: false,
+        articles_total,
     }
 }
 

@@ -232,21 +232,26 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
         .collect();
     // Actors: one entry per key, joined across articles by spelling.
     let mut actors: Vec<(String, StoryActor)> = Vec::new();
+    // Every name and alias key seen, to its entry: most copies name an actor exactly as others
+    // do, and only the rest need the spelling comparison over every entry.
+    let mut by_key: HashMap<String, usize> = HashMap::new();
     for (_, att) in articles {
         for a in &att.actors {
             let k = actor::name_key(&a.name);
             let all_keys: Vec<String> = std::iter::once(k.clone()).chain(a.aliases.iter().map(|x| actor::name_key(x))).collect();
-            let found = actors.iter_mut().find(|(ek, e)| {
-                all_keys.iter().any(|k| actor::same_spelling(k, ek) || e.aliases.iter().any(|x| actor::name_key(x) == *k))
-            });
-            match found {
-                Some((_, e)) => {
+            let found = all_keys
+                .iter()
+                .find_map(|k| by_key.get(k).copied())
+                .or_else(|| actors.iter().position(|(ek, _)| all_keys.iter().any(|k| actor::same_spelling(k, ek))));
+            match found.map(|i| (i, &mut actors[i].1)) {
+                Some((i, e)) => {
                     e.articles += 1;
                     e.mentions += a.mentions;
                     e.quotes += a.quotes;
                     for x in a.aliases.iter().chain(std::iter::once(&a.name)) {
                         if *x != e.name && !e.aliases.contains(x) {
                             e.aliases.push(x.clone());
+                            by_key.entry(actor::name_key(x)).or_insert(i);
                         }
                     }
                     for r in &a.roles {
@@ -255,7 +260,11 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
                         }
                     }
                 }
-                None => actors.push((
+                None => {
+                    for key in &all_keys {
+                        by_key.entry(key.clone()).or_insert(actors.len());
+                    }
+                    actors.push((
                     k,
                     StoryActor {
                         name: a.name.clone(),
@@ -267,7 +276,8 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
                         quotes: a.quotes,
                         share: 0.0,
                     },
-                )),
+                    ));
+                }
             }
         }
     }

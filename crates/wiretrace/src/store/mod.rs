@@ -208,7 +208,10 @@ INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 
 /// Version 5 keeps each article's quotes and actors (found as it is stored; see
 /// [`crate::attribution::Sayings`]); articles stored before have them found when read.
-const V5: &str = "CREATE TABLE article_sayings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL);";
+/// It also indexes each story's timeline, so the start of a story of tens of thousands of
+/// articles is read without sorting them all.
+const V5: &str = "CREATE TABLE article_sayings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
+                  CREATE INDEX articles_timeline ON articles (story, published IS NULL, published, seq);";
 
 /// Which stories a story list shows. Every field left empty lets all through.
 #[derive(Debug, Clone, Default)]
@@ -462,12 +465,34 @@ impl Reader<'_> {
     }
 
     pub fn story_articles(&self, story: i64) -> Result<Vec<StoredArticle>> {
+        self.story_articles_upto(story, i64::MAX)
+    }
+
+    /// The first `limit` articles of `story` in timeline order.
+    pub fn story_articles_upto(&self, story: i64, limit: i64) -> Result<Vec<StoredArticle>> {
         let mut st = self.0.prepare_cached(
             "SELECT seq, id, title, source, published, credits, words, copy_group, story FROM articles
-             WHERE story = ?1 ORDER BY published IS NULL, published, seq",
+             WHERE story = ?1 ORDER BY published IS NULL, published, seq LIMIT ?2",
         )?;
-        let rows = st.query_map([story], row_article)?;
+        let rows = st.query_map(params![story, limit], row_article)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The articles `story` holds, as its row counts them.
+    pub fn story_members_count(&self, story: i64) -> Result<i64> {
+        Ok(self.0.prepare_cached("SELECT members FROM stories WHERE id = ?1")?.query_row([story], |r| r.get(0))?)
+    }
+
+    /// The outlets and the credits of the articles of `story`, each once.
+    pub fn story_sources_and_credits(&self, story: i64) -> Result<(Vec<String>, Vec<String>)> {
+        let mut sources = self.0.prepare_cached(
+            "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
+        )?;
+        let sources = sources.query_map([story], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut credits =
+            self.0.prepare_cached("SELECT DISTINCT c.value FROM articles a, json_each(a.credits) c WHERE a.story = ?1")?;
+        let credits = credits.query_map([story], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok((sources, credits))
     }
 
     pub fn passages_of(&self, seq: i64) -> Result<Vec<StoredPassage>> {

@@ -599,6 +599,18 @@ pub struct Story {
     /// carries it, its actors ranked by how many articles name them, its event dates.
     #[serde(default, flatten)]
     pub attribution: crate::attribution::StoryAttribution,
+    /// False for a story of more than [`crate::engine::MAX_TRACED_ARTICLES`] articles: it is
+    /// listed (the start of its timeline, sources, agencies, `passages_total`) but not traced
+    /// (no provenance, passages, events or attribution).
+    #[serde(default = "yes")]
+    pub complete: bool,
+    /// How many articles it holds (`articles` lists them all unless `complete` is false).
+    #[serde(default)]
+    pub articles_total: usize,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One article of a story.
