@@ -593,6 +593,15 @@ fn export_parquet_writes_a_file_or_says_how_to_get_it() {
         let bytes = fs::read(&file).unwrap();
         assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "a whole Parquet file");
         assert!(!dir.path().join("passages.parquet.partial").exists());
+        #[cfg(feature = "parquet")]
+        {
+            use parquet::file::reader::{FileReader, SerializedFileReader};
+            let reader = SerializedFileReader::new(fs::File::open(&file).unwrap()).unwrap();
+            let meta = reader.metadata().file_metadata();
+            assert_eq!(meta.num_rows(), 2, "the seeds' two passages");
+            let names: Vec<&str> = meta.schema_descr().columns().iter().map(|c| c.name()).collect();
+            assert_eq!(names, ["a", "b", "a_start", "a_end", "b_start", "b_end", "score", "matched_words"]);
+        }
     } else {
         assert!(!out.status.success());
         assert!(stderr(&out).contains("--features parquet"), "{}", stderr(&out));

@@ -298,10 +298,11 @@ pub struct StorySummary {
     /// The headline of its earliest article.
     pub title: Option<String>,
     pub articles: i64,
+    /// The outlets of its articles (of its first 1,000 in a larger story).
     pub sources: Vec<String>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
-    /// News agencies its articles credit (canonical names).
+    /// News agencies its articles credit (canonical names; of its first 1,000 in a larger story).
     #[serde(default)]
     pub agencies: Vec<String>,
 }
@@ -577,11 +578,17 @@ impl Reader<'_> {
         let mut title = self.0.prepare_cached(
             "SELECT title FROM articles WHERE story = ?1 ORDER BY published IS NULL, published, seq LIMIT 1",
         )?;
+        // A line of the list reads the outlets and credits of a story's first thousand articles
+        // only: a story of tens of thousands would otherwise make every page of the list slow.
         let mut sources = self.0.prepare_cached(
-            "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
+            "SELECT DISTINCT source FROM (SELECT source FROM articles WHERE story = ?1
+                                          ORDER BY published IS NULL, published, seq LIMIT 1000)
+             WHERE source IS NOT NULL ORDER BY source",
         )?;
         let mut credits = self.0.prepare_cached(
-            "SELECT DISTINCT c.value FROM articles a, json_each(a.credits) c WHERE a.story = ?1 ORDER BY 1",
+            "SELECT DISTINCT c.value FROM (SELECT credits FROM articles WHERE story = ?1
+                                           ORDER BY published IS NULL, published, seq LIMIT 1000) a,
+                                          json_each(a.credits) c ORDER BY 1",
         )?;
         for s in &mut out {
             s.title = title.query_row([s.id], |r| r.get(0)).optional()?.flatten();
