@@ -820,7 +820,7 @@ impl Engine {
         let (first_seen, last_seen) = r.story_dates(id)?;
         let members = r.story_members_count(id)?;
         if members > MAX_TRACED_ARTICLES as i64 {
-            let (sources, credits) = r.story_sources_and_credits(id)?;
+            let (sources, credits) = r.story_sources_and_credits(id, MAX_TRACED_ARTICLES as i64)?;
             let listed = r.story_articles_upto(id, MAX_TRACED_ARTICLES as i64)?;
             return Ok(untraced_story(id, listed, members as usize, (first_seen, last_seen), sources, credits));
         }
@@ -1179,8 +1179,8 @@ impl Batch {
 pub const MAX_TRACED_ARTICLES: usize = 500;
 
 /// A story too large to trace: the start of its timeline (its first [`MAX_TRACED_ARTICLES`]
-/// articles; `articles_total` counts all) with each article's own fields, its outlets and
-/// agencies, and `complete: false`: no provenance, passages (not counted either) or attribution.
+/// articles; `articles_total` counts all) with each article's own fields, the outlets and
+/// agencies of those, and `complete: false`: no provenance, passages (not counted either) or attribution.
 fn untraced_story(
     id: i64,
     listed: Vec<crate::store::StoredArticle>,

@@ -484,15 +484,21 @@ impl Reader<'_> {
         Ok(self.0.prepare_cached("SELECT members FROM stories WHERE id = ?1")?.query_row([story], |r| r.get(0))?)
     }
 
-    /// The outlets and the credits of the articles of `story`, each once.
-    pub fn story_sources_and_credits(&self, story: i64) -> Result<(Vec<String>, Vec<String>)> {
+    /// The outlets and the credits of the first `limit` articles of `story` (in timeline
+    /// order), each once.
+    pub fn story_sources_and_credits(&self, story: i64, limit: i64) -> Result<(Vec<String>, Vec<String>)> {
         let mut sources = self.0.prepare_cached(
-            "SELECT DISTINCT source FROM articles WHERE story = ?1 AND source IS NOT NULL ORDER BY source",
+            "SELECT DISTINCT source FROM (SELECT source FROM articles WHERE story = ?1
+                                          ORDER BY published IS NULL, published, seq LIMIT ?2)
+             WHERE source IS NOT NULL ORDER BY source",
         )?;
-        let sources = sources.query_map([story], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        let mut credits =
-            self.0.prepare_cached("SELECT DISTINCT c.value FROM articles a, json_each(a.credits) c WHERE a.story = ?1")?;
-        let credits = credits.query_map([story], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let sources = sources.query_map(params![story, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut credits = self.0.prepare_cached(
+            "SELECT DISTINCT c.value FROM (SELECT credits FROM articles WHERE story = ?1
+                                           ORDER BY published IS NULL, published, seq LIMIT ?2) a,
+                                          json_each(a.credits) c ORDER BY 1",
+        )?;
+        let credits = credits.query_map(params![story, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok((sources, credits))
     }
 
@@ -578,23 +584,14 @@ impl Reader<'_> {
         let mut title = self.0.prepare_cached(
             "SELECT title FROM articles WHERE story = ?1 ORDER BY published IS NULL, published, seq LIMIT 1",
         )?;
-        // A line of the list reads the outlets and credits of a story's first thousand articles
-        // only: a story of tens of thousands would otherwise make every page of the list slow.
-        let mut sources = self.0.prepare_cached(
-            "SELECT DISTINCT source FROM (SELECT source FROM articles WHERE story = ?1
-                                          ORDER BY published IS NULL, published, seq LIMIT 1000)
-             WHERE source IS NOT NULL ORDER BY source",
-        )?;
-        let mut credits = self.0.prepare_cached(
-            "SELECT DISTINCT c.value FROM (SELECT credits FROM articles WHERE story = ?1
-                                           ORDER BY published IS NULL, published, seq LIMIT 1000) a,
-                                          json_each(a.credits) c ORDER BY 1",
-        )?;
         for s in &mut out {
             s.title = title.query_row([s.id], |r| r.get(0)).optional()?.flatten();
-            s.sources = sources.query_map([s.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            for c in credits.query_map([s.id], |r| r.get::<_, String>(0))? {
-                if let Some(agency) = crate::extract::patterns::agency(&c?) {
+            // A line of the list reads the outlets and credits of a story's first thousand
+            // articles only: a story of tens of thousands would make every page slow.
+            let (sources, credits) = self.story_sources_and_credits(s.id, 1000)?;
+            s.sources = sources;
+            for c in credits {
+                if let Some(agency) = crate::extract::patterns::agency(&c) {
                     if !s.agencies.iter().any(|a| a == agency) {
                         s.agencies.push(agency.to_string());
                     }
