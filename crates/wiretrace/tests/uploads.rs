@@ -135,3 +135,27 @@ fn stories_filter_by_date_source_agency_and_words_and_articles_are_searchable() 
     assert_eq!(engine.search("flood*", 10, 0).unwrap()[0].id, "rain", "a prefix query");
     assert!(engine.search("\"", 10, 0).unwrap().is_empty());
 }
+
+#[test]
+fn a_story_too_large_to_trace_is_listed_with_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    let wire = "The central bank raised its main interest rate by half a point on Thursday, the largest \
+                increase in two decades, saying that prices were rising faster than at any time since \
+                the currency was introduced and that further increases would follow in the coming months.";
+    let n = wiretrace::engine::MAX_TRACED_ARTICLES + 5;
+    let copies: Vec<serde_json::Value> = (0..n)
+        .map(|i| serde_json::json!({"id": format!("copy-{i:04}"), "source": format!("Outlet {}", i % 7),
+                                    "published": "2022-07-21", "text": format!("{wire}\nLocal reaction number {i} came from the mayor of town {i}.")}))
+        .collect();
+    let results = engine.ingest_docs(docs(Format::Json, serde_json::to_vec(&copies).unwrap().as_slice())).unwrap();
+    let story = results[0].story.unwrap();
+    assert!(results.iter().all(|r| r.story == Some(story)), "every copy joins one story");
+    let s = engine.find_story(story, 0, 10).unwrap().unwrap();
+    assert!(!s.complete);
+    assert_eq!((s.articles.len(), s.articles_total), (wiretrace::engine::MAX_TRACED_ARTICLES, n));
+    assert_eq!(s.sources.len(), 7);
+    assert!(s.passages.is_empty() && s.attribution.quotes.is_empty());
+    let listed = engine.stories_where(&StoryFilter::default(), 10, 0).unwrap();
+    assert_eq!(listed[0].articles, n as i64);
+}
