@@ -414,30 +414,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExportFormat::Json => output::RecordFormat::Json,
                 ExportFormat::Csv | ExportFormat::Parquet => output::RecordFormat::Csv,
             });
-            let r = store.read();
-            match table {
-                Table::Passages => r.each_passage(|p| out.write(&p))?,
-                Table::Articles => r.each_article(|a| out.write(&a))?,
-                Table::Stories => {
-                    for s in r.story_list(1, i64::MAX, 0)? {
-                        out.write(&s)?;
-                    }
-                }
-            }
+            write_table(&store, table, &mut out)?;
             out.finish()?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-#[cfg(feature = "parquet")]
-fn export_parquet(store: &wiretrace::store::Store, table: Table, path: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let name = match table {
-        Table::Passages => "passages",
-        Table::Articles => "articles",
-        Table::Stories => "stories",
-    };
-    let mut out = parquet_out::ParquetWriter::create(path, parquet_out::fields(name))?;
+/// Stream one stored table into any record writer (JSON Lines, JSON, CSV or Parquet).
+fn write_table(store: &wiretrace::store::Store, table: Table, out: &mut impl output::Records) -> anyhow::Result<()> {
     let r = store.read();
     match table {
         Table::Passages => r.each_passage(|p| out.write(&p))?,
@@ -448,6 +433,18 @@ fn export_parquet(store: &wiretrace::store::Store, table: Table, path: &std::pat
             }
         }
     }
+    Ok(())
+}
+
+#[cfg(feature = "parquet")]
+fn export_parquet(store: &wiretrace::store::Store, table: Table, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let name = match table {
+        Table::Passages => "passages",
+        Table::Articles => "articles",
+        Table::Stories => "stories",
+    };
+    let mut out = parquet_out::ParquetWriter::create(path, parquet_out::fields(name))?;
+    write_table(store, table, &mut out)?;
     out.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -33,14 +33,21 @@ pub struct RecordWriter {
     count: usize,
 }
 
+/// Where `export` streams records.
+pub trait Records {
+    /// Write one record; the error type fits the store's row callbacks.
+    fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError>;
+}
+
+impl Records for RecordWriter {
+    fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
+        self.write_io(record).map_err(|e| wiretrace::store::StoreError::Output(e.to_string()))
+    }
+}
+
 impl RecordWriter {
     pub fn new(format: RecordFormat) -> Self {
         RecordWriter { out: std::io::BufWriter::new(std::io::stdout().lock()), format, count: 0 }
-    }
-
-    /// Write one record; the error type fits the store's row callbacks.
-    pub fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
-        self.write_io(record).map_err(|e| wiretrace::store::StoreError::Output(e.to_string()))
     }
 
     fn write_io<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {

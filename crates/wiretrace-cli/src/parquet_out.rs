@@ -58,16 +58,6 @@ impl ParquetWriter {
         Ok(ParquetWriter { fields, rows: Vec::new(), writer: Some(writer), partial, path: path.to_path_buf() })
     }
 
-    pub fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
-        let out = |e: String| wiretrace::store::StoreError::Output(e);
-        let value = serde_json::to_value(record).map_err(|e| out(e.to_string()))?;
-        self.rows.push(self.fields.iter().map(|(name, _)| value.get(*name).cloned().unwrap_or(Value::Null)).collect());
-        if self.rows.len() >= ROW_GROUP {
-            self.flush().map_err(|e| out(format!("{e:#}")))?;
-        }
-        Ok(())
-    }
-
     fn flush(&mut self) -> anyhow::Result<()> {
         if self.rows.is_empty() {
             return Ok(());
@@ -107,6 +97,18 @@ impl ParquetWriter {
         self.flush()?;
         self.writer.take().expect("open until finish").close()?;
         std::fs::rename(&self.partial, &self.path).with_context(|| format!("moving the export to {}", self.path.display()))?;
+        Ok(())
+    }
+}
+
+impl crate::output::Records for ParquetWriter {
+    fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
+        let out = |e: String| wiretrace::store::StoreError::Output(e);
+        let value = serde_json::to_value(record).map_err(|e| out(e.to_string()))?;
+        self.rows.push(self.fields.iter().map(|(name, _)| value.get(*name).cloned().unwrap_or(Value::Null)).collect());
+        if self.rows.len() >= ROW_GROUP {
+            self.flush().map_err(|e| out(format!("{e:#}")))?;
+        }
         Ok(())
     }
 }

@@ -493,12 +493,7 @@ impl Engine {
         });
         // However the loop ended, keep every article written whole so far and leave no
         // transaction open (an Engine outlives one failed run).
-        let closed = self.memory.commit(&mut self.store);
-        if ingested.is_err() || closed.is_err() {
-            // A failed batch may have left articles in memory that the store does not have.
-            self.memory.reset();
-            self.texts.clear();
-        }
+        let closed = self.close_batch(ingested.is_ok());
         ingested?;
         closed?;
         summary.index_snapshot_kept = self.memory.keep_snapshot(&mut self.store);
@@ -744,11 +739,7 @@ impl Engine {
             }
             Ok(())
         })();
-        let closed = self.memory.commit(&mut self.store);
-        if ingested.is_err() || closed.is_err() {
-            self.memory.reset();
-            self.texts.clear();
-        }
+        let closed = self.close_batch(ingested.is_ok());
         ingested?;
         closed?;
         self.memory.keep_snapshot(&mut self.store);
@@ -762,6 +753,17 @@ impl Engine {
                 Err(e) => Ok(Ingested { id: None, status: IngestStatus::Skipped, story: None, error: Some(e) }),
             })
             .collect()
+    }
+
+    /// Commit the open batch however ingesting ended; after a failure (of the ingest or the
+    /// commit) forget what memory holds, since it may describe articles the store lacks.
+    fn close_batch(&mut self, ingested_ok: bool) -> Result<(), Error> {
+        let closed = self.memory.commit(&mut self.store);
+        if !ingested_ok || closed.is_err() {
+            self.memory.reset();
+            self.texts.clear();
+        }
+        closed
     }
 
     /// The stored story `id` with a page of its passages, or `None` when there is none (see
