@@ -177,7 +177,7 @@ pub(crate) async fn post_articles(
     let templates = state.templates.clone();
     let id_param = params.text("id");
     // Decoding, cleaning and finding quotes run off the async threads and beside the writer.
-    let prepared = tokio::task::spawn_blocking(move || {
+    let docs = tokio::task::spawn_blocking(move || {
         let mut docs: Vec<Result<RawDoc, InputError>> = Vec::new();
         let mut too_many = false;
         read_bytes(Path::new("upload"), format, &bytes, limits, &mut |d| {
@@ -209,7 +209,6 @@ pub(crate) async fn post_articles(
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
-    let docs = prepared;
     let results = state.writer.ingest(docs).await.map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e))?;
     let count = |s: IngestStatus| results.iter().filter(|r| r.status == s).count();
     let (new, unchanged, skipped) = (count(IngestStatus::New), count(IngestStatus::Unchanged), count(IngestStatus::Skipped));
