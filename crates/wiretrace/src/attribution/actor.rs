@@ -101,8 +101,14 @@ pub fn same_spelling(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let n = a.chars().count().min(b.chars().count());
-    if n < 6 || a.chars().next() != b.chars().next() || a.split(' ').count() != b.split(' ').count() {
+    // Cheapest tests first: a story merge asks this of every name against every entry. Lengths
+    // two or more characters apart are never within the edit distances below.
+    if a.chars().next() != b.chars().next() || a.len().abs_diff(b.len()) > 8 {
+        return false;
+    }
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    let n = na.min(nb);
+    if n < 6 || na.abs_diff(nb) > 2 || a.split(' ').count() != b.split(' ').count() {
         return false;
     }
     edit_distance(a, b) <= if n >= 12 { 2 } else { 1 }

@@ -150,19 +150,30 @@ pub struct PatternTally {
 }
 
 /// Words of a text as comparison keys.
-fn word_keys(text: &str) -> Vec<u64> {
-    crate::text::tokenize(text).iter().map(|t| t.hash).collect()
+/// A quote's words as keys: in order, and sorted without repeats (for lookups).
+struct WordKeys {
+    all: Vec<u64>,
+    sorted: Vec<u64>,
 }
 
-/// Whether two quotes are one: most of the shorter one's words are in the longer.
-fn same_quote(a: &[u64], b: &[u64]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.is_empty() {
+fn word_keys(text: &str) -> WordKeys {
+    let all: Vec<u64> = crate::text::tokenize(text).iter().map(|t| t.hash).collect();
+    let mut sorted = all.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    WordKeys { all, sorted }
+}
+
+/// Whether two quotes are one: most of the shorter one's words are in the longer, and the
+/// shorter is at least a third of the longer. A story merge compares every quote with every
+/// distinct one before it, so this neither allocates nor hashes.
+fn same_quote(a: &WordKeys, b: &WordKeys) -> bool {
+    let (short, long) = if a.all.len() <= b.all.len() { (a, b) } else { (b, a) };
+    if short.all.is_empty() || short.all.len() * 3 < long.all.len() {
         return false;
     }
-    let set: std::collections::HashSet<u64> = long.iter().copied().collect();
-    let shared = short.iter().filter(|w| set.contains(w)).count();
-    shared * 10 >= short.len() * 7 && short.len() * 3 >= long.len()
+    let shared = short.all.iter().filter(|w| long.sorted.binary_search(w).is_ok()).count();
+    shared * 10 >= short.all.len() * 7
 }
 
 /// Merge the attribution of a story's articles, given as (article id, attribution) in timeline
@@ -170,7 +181,7 @@ fn same_quote(a: &[u64], b: &[u64]) -> bool {
 pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
     struct Entry {
         quote: StoryQuote,
-        keys: Vec<u64>,
+        keys: WordKeys,
         speakers: HashMap<String, usize>,
         pattern: Pattern,
         agree: bool,
