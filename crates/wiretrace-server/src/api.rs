@@ -112,6 +112,14 @@ impl Params {
     }
 }
 
+/// A page of at most `limit` items from a read of `limit + 1`: the extra one says whether more
+/// follow.
+pub(crate) fn one_page<T>(mut items: Vec<T>, limit: i64) -> (Vec<T>, bool) {
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    (items, more)
+}
+
 /// A story id from the path.
 pub(crate) fn story_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().map_err(|_| ApiError::bad_request(format!("a story id is a whole number, not {raw:?}")))
@@ -267,9 +275,7 @@ pub(crate) async fn list_stories(State(state): State<AppState>, params: Params) 
     let filter = params.story_filter()?;
     let limit = params.int("limit", 50, 1..=500)?;
     let offset = params.int("offset", 0, 0..=i64::MAX)?;
-    let mut stories = state.read(move |e| Ok(e.stories_where(&filter, limit + 1, offset)?)).await?;
-    let more = stories.len() as i64 > limit;
-    stories.truncate(limit as usize);
+    let (stories, more) = one_page(state.read(move |e| Ok(e.stories_where(&filter, limit + 1, offset)?)).await?, limit);
     let next = more.then_some(offset + limit);
     Ok(Json(json!({"stories": stories, "limit": limit, "offset": offset, "next_offset": next})).into_response())
 }
@@ -309,9 +315,7 @@ pub(crate) async fn search(State(state): State<AppState>, params: Params) -> Res
     let limit = params.int("limit", 20, 1..=200)?;
     let offset = params.int("offset", 0, 0..=i64::MAX)?;
     let query = q.clone();
-    let mut hits = state.read(move |e| Ok(e.search(&query, limit + 1, offset)?)).await?;
-    let more = hits.len() as i64 > limit;
-    hits.truncate(limit as usize);
+    let (hits, more) = one_page(state.read(move |e| Ok(e.search(&query, limit + 1, offset)?)).await?, limit);
     let next = more.then_some(offset + limit);
     Ok(Json(json!({"query": q, "hits": hits, "limit": limit, "offset": offset, "next_offset": next})).into_response())
 }

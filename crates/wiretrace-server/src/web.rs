@@ -12,7 +12,7 @@ use wiretrace::attribution::QuoteKind;
 use wiretrace::story::{Story, StoryArticle};
 use wiretrace::Alignment;
 
-use crate::api::{story_id, ApiError, Params};
+use crate::api::{one_page, story_id, ApiError, Params};
 use crate::AppState;
 
 /// A failed page, shown as a page.
@@ -73,9 +73,7 @@ pub(crate) async fn story_list(State(state): State<AppState>, params: Params) ->
     let limit = params.int("limit", 50, 1..=500)?;
     let offset = params.int("offset", 0, 0..=i64::MAX)?;
     let f = filter.clone();
-    let mut stories = state.read(move |e| Ok(e.stories_where(&f, limit + 1, offset)?)).await?;
-    let more = stories.len() as i64 > limit;
-    stories.truncate(limit as usize);
+    let (stories, more) = one_page(state.read(move |e| Ok(e.stories_where(&f, limit + 1, offset)?)).await?, limit);
     let keep = |extra: &str| {
         let mut q: Vec<String> = ["q", "source", "agency", "from", "to", "min_articles"]
             .iter()
@@ -478,9 +476,8 @@ pub(crate) async fn search_page(State(state): State<AppState>, params: Params) -
     let offset = params.int("offset", 0, 0..=i64::MAX)?;
     let limit = 20;
     let query = q.clone();
-    let mut hits = if q.is_empty() { Vec::new() } else { state.read(move |e| Ok(e.search(&query, limit + 1, offset)?)).await? };
-    let more = hits.len() as i64 > limit;
-    hits.truncate(limit as usize);
+    let found = if q.is_empty() { Vec::new() } else { state.read(move |e| Ok(e.search(&query, limit + 1, offset)?)).await? };
+    let (hits, more) = one_page(found, limit);
     let body = html! {
         h1 { "Search" }
         @if q.is_empty() { p { "Type words to find in headlines and bodies; \"quotes\" for a phrase, word* for a prefix." } }

@@ -785,10 +785,8 @@ impl Engine {
 
     /// The passages two stored articles share, and what each adds; `None` names a missing id.
     pub fn compare_stored(&self, a: &str, b: &str) -> Result<Result<(StoredView, StoredView, Alignment), String>, Error> {
-        let (Some(x), Some(y)) = (self.article(a)?, self.article(b)?) else {
-            let missing = if self.article(a)?.is_none() { a } else { b };
-            return Ok(Err(missing.to_string()));
-        };
+        let Some(x) = self.article(a)? else { return Ok(Err(a.to_string())) };
+        let Some(y) = self.article(b)? else { return Ok(Err(b.to_string())) };
         let alignment = compare(&x.article, &y.article, self.config.align);
         Ok(Ok((x, y, alignment)))
     }
