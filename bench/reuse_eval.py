@@ -9,7 +9,10 @@ gold known by construction:
   - passage level, as PAN's text-alignment task scores it: character precision and recall
     (macro-averaged over detections and over gold cases, a case counted only where a detection
     overlaps it on both sides), granularity (detections per detected case) and plagdet;
-  - copy groups: adjusted Rand index of wiretrace's copy groups against the gold groups.
+  - copy groups: adjusted Rand index of wiretrace's copy groups against the gold groups, two ways:
+    the connected components of the gold pairs (copy_group_ari) and the families (the original
+    whose text each article carries; copy_group_ari_families). A copy merging two wires links two
+    families: components chain them, families keep the main one.
 
 Real sets (../shared/datasets; each skipped when absent), with `wiretrace compare` per pair:
   - clough-stevenson-plagiarism: each answer against its Wikipedia source; positive = cut,
@@ -209,9 +212,12 @@ def evaluate_generated(exe, gen_dir, work):
     groups = json.load(open(os.path.join(gen_dir, "groups.json")))
     ids = [a["id"] for a in articles if a["id"] in groups]
     found = {a["id"]: a["copy_group"] for a in articles}
+    families_path = os.path.join(gen_dir, "families.json")
+    families = json.load(open(families_path)) if os.path.exists(families_path) else None
     return {"articles": meta["articles"], "bytes": meta["bytes"], "gold_positive_pairs": len(gold["pos"]),
             "gold_small_pairs_ignored": len(gold["small"]), "body_mismatches": body_mismatch,
             "pairs": pair, "passages": pan, "copy_group_ari": ari([groups[i] for i in ids], [found[i] for i in ids]),
+            "copy_group_ari_families": ari([families[i] for i in ids], [found[i] for i in ids]) if families else None,
             "trace_seconds": round(secs, 2), "articles_per_s": round(meta["articles"] / secs, 1),
             "mb_per_s": round(meta["bytes"] / 1e6 / secs, 2), "peak_rss_mb": round(rss, 1),
             "index_bytes_per_article": summary.get("index_bytes_per_article")}

@@ -23,6 +23,8 @@ so the gold is known by construction:
                       when no case reaches --min-case-words; such pairs are neither positive nor
                       negative), cases: [[a_start, a_end, b_start, b_end], ...] in characters
   OUT/groups.json     {"article id": copy group}: the connected components of the positive pairs
+  OUT/families.json   {"article id": family}: the original the article carries most words of (its
+                      own id when that is under --min-case-words: an article sharing no passage)
   OUT/meta.json       the settings, counts and the sets read
 
 Pairs are written only up to --max-gold-pairs (families are capped at --max-copies per source);
@@ -380,6 +382,9 @@ def main():
     groups_out = {rec["id"]: find(k) for k, (_, _, rec, _) in enumerate(articles)}
     with open(os.path.join(args.out, "groups.json"), "w") as f:
         json.dump(groups_out, f)
+    families = {rec["id"]: main_origin(units, rec["id"], args.min_case_words) for _, _, rec, units in articles}
+    with open(os.path.join(args.out, "families.json"), "w") as f:
+        json.dump(families, f)
     size = os.path.getsize(os.path.join(args.out, "articles.jsonl"))
     meta = {"articles": len(articles), "bytes": size, "seed": args.seed, "sets_read": read_counts,
             "usable_sources": read_total, "sources_after_dedup": len(sources) + n_pool, "pool_sources": n_pool,
@@ -390,6 +395,19 @@ def main():
         json.dump(meta, f, indent=2)
     print(json.dumps(meta, indent=2))
     return 0
+
+
+def main_origin(units, own, min_words):
+    """The source an article carries most words of, or `own` when that is under `min_words`.
+    An original carries only itself, so it is always its own family's first member."""
+    carried = {}
+    for _, _, origin, n in units:
+        if origin is not None:
+            carried[origin[0]] = carried.get(origin[0], 0) + n
+    if not carried:
+        return own
+    src, n = max(carried.items(), key=lambda kv: (kv[1], kv[0]))
+    return src if n >= min_words else own
 
 
 def pool_titles(sources, rng):

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::align::{align, align_texts, AlignParams, AlignedText, Alignment};
+use crate::align::{align, align_texts, matched_words_within, AlignParams, AlignedText, Alignment};
 use crate::attribution;
 use crate::extract::template::SiteTemplates;
 use crate::extract::{extract, patterns, Article};
@@ -591,22 +591,51 @@ impl Engine {
         let table = figures > MAX_FIGURES_SHARE;
         let seq = self.store.write(|w| -> Result<i64, Error> {
             let r = w.read();
-            // Articles sharing enough text are one copy group, and one story.
-            let mut groups = BTreeSet::new();
-            let mut stories = BTreeSet::new();
+            // An article joins the copy group and story of the stored article whose member text
+            // (see `Reader::membership`) it shares most of: the wire it carries. A second wire
+            // merged into it, or one merged into the other, is linked (its passages are kept) but
+            // not joined, since joining every pair that shares a paragraph chains a large store
+            // into a few giant groups.
+            let mut best: Option<(usize, i64, i64)> = None;
+            let mut adopted = Vec::new();
             let mut copied_from = Vec::new();
             for (other, al) in &links {
                 let matched: usize = al.passages.iter().map(|p| p.matched_words).sum();
-                if matched >= sp.min_link_words {
-                    let o = r.article(*other)?;
-                    groups.insert(o.copy_group);
-                    stories.insert(o.story);
-                    copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched}));
+                if matched < sp.min_link_words {
+                    continue;
                 }
+                let o = r.article(*other)?;
+                let carried = match r.membership(*other)? {
+                    Some(m) => {
+                        let carried = matched_words_within(&al.passages, &m.ranges);
+                        // Sharing more of `other`'s other text than `other` shares with its group
+                        // marks `other` as a copy of this article's wire stored before it, which a
+                        // second wire put in that wire's group.
+                        let outside = matched - carried;
+                        if outside >= sp.min_link_words && outside > m.words {
+                            adopted.push((outside, *other));
+                        }
+                        carried
+                    }
+                    None => matched,
+                };
+                if carried >= sp.min_link_words && best.is_none_or(|(words, _, _)| carried > words) {
+                    best = Some((carried, *other, o.story));
+                }
+                copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched, "member_words": carried}));
             }
+            // This article carries a wire whose earlier copies all sit in other wires' groups: it
+            // starts the wire's group and takes them in.
+            let adopting = adopted.iter().map(|&(words, _)| words).max();
+            if adopting.is_some_and(|words| best.is_none_or(|(carried, _, _)| words > carried)) {
+                best = None;
+            } else {
+                adopted.clear();
+            }
+            let mut stories = BTreeSet::new();
             let recent_after = r.last_seq()? - sp.recent_arrivals;
-            let (target, decision) = match stories.first() {
-                Some(&s) => (Some(s), serde_json::json!({"reason": "shares passages", "with": copied_from})),
+            let (target, decision) = match best {
+                Some((_, _, story)) => (Some(story), serde_json::json!({"reason": "shares passages", "with": copied_from})),
                 None if table => (None, serde_json::json!({"reason": TABLE_REASON, "figures_share": figures})),
                 None => {
                     let t = Instant::now();
@@ -651,16 +680,14 @@ impl Engine {
                 }
             }
             w.merge_stories(target, &merged)?;
-            let seq = w.insert_article(&new, target)?;
+            let seq = w.insert_article(&new, best.map(|(_, from, _)| from), target)?;
             for (other, al) in &links {
                 for p in &al.passages {
                     w.insert_passage(*other, seq, p)?;
                 }
             }
-            if let Some(&g) = groups.first() {
-                let mut all: Vec<i64> = groups.iter().copied().collect();
-                all.push(seq);
-                w.merge_copy_groups(g, &all)?;
+            for &(_, other) in &adopted {
+                w.move_to_group(other, seq)?;
             }
             w.add_story_event(target, seq, if started { "started" } else { "joined" }, &decision)?;
             if !merged.is_empty() {

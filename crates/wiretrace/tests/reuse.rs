@@ -103,3 +103,70 @@ fn a_reopened_store_reads_its_index_snapshot_and_still_finds_copies() {
     assert_eq!(third.indexed_articles, 3);
     assert_eq!(copy_group(&c, "other"), copy_group(&c, "original"));
 }
+
+/// A second wire, worded unlike [`wire`], so the two share no passage.
+fn other_wire(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| format!("Voters in district {i} queued for {} hours at polling stations while officials counted ballots by hand, the returning officer for area {} said.", i + 2, i * 3 + 1))
+        .collect()
+}
+
+/// Eight paragraphs of wire A with three of wire B set in the middle, as an outlet's round-up.
+fn merged(a: &[String], b: &[String]) -> Vec<String> {
+    let mut text = a[..4].to_vec();
+    text.extend_from_slice(&b[..3]);
+    text.extend_from_slice(&a[4..8]);
+    text
+}
+
+#[test]
+fn a_copy_merging_two_wires_joins_the_one_it_carries_most_of_and_keeps_the_two_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (wire("harbour", 12), other_wire(10));
+    let files = [
+        write_json(dir.path(), "1.json", "a", &a),
+        write_json(dir.path(), "2.json", "b", &b),
+        write_json(dir.path(), "3.json", "merged", &merged(&a, &b)),
+        // Shares B's first paragraphs with the merged copy too, but B's text is not what makes the
+        // merged copy a member of its group.
+        write_json(dir.path(), "4.json", "b-copy", &b[..6]),
+        write_json(dir.path(), "5.json", "a-copy", &a[2..10]),
+    ];
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    engine.trace(&files, &mut |_| {}).unwrap();
+    let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
+    assert_ne!(ga, gb, "a second wire inside one copy does not join the two groups");
+    assert_eq!(copy_group(&engine, "merged"), ga);
+    assert_eq!(copy_group(&engine, "b-copy"), gb);
+    assert_eq!(copy_group(&engine, "a-copy"), ga);
+    // The merged copy's passage with B is still stored and exported.
+    let mut with_b = 0;
+    engine
+        .store()
+        .read()
+        .each_passage(|p| {
+            with_b += usize::from(p.a == "b" && p.b == "merged");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(with_b, 1);
+}
+
+#[test]
+fn a_merged_copy_stored_before_its_main_wire_moves_to_it_when_the_wire_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (wire("harbour", 12), other_wire(10));
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    let first = [write_json(dir.path(), "1.json", "b", &b), write_json(dir.path(), "2.json", "merged", &merged(&a, &b))];
+    engine.trace(&first, &mut |_| {}).unwrap();
+    // Only B is there to copy from, so the round-up first joins B's group...
+    assert_eq!(copy_group(&engine, "merged"), copy_group(&engine, "b"));
+    let later = [write_json(dir.path(), "3.json", "a", &a), write_json(dir.path(), "4.json", "a-copy", &a[1..9]), write_json(dir.path(), "5.json", "b-copy", &b[..6])];
+    engine.trace(&later, &mut |_| {}).unwrap();
+    // ...and moves to A's when A arrives, sharing more of it than of B.
+    let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
+    assert_ne!(ga, gb);
+    assert_eq!(copy_group(&engine, "merged"), ga);
+    assert_eq!(copy_group(&engine, "a-copy"), ga);
+    assert_eq!(copy_group(&engine, "b-copy"), gb);
+}

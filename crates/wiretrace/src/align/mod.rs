@@ -194,6 +194,20 @@ impl Alignment {
     }
 }
 
+/// The matched words of `passages` that lie within `a_ranges` (character ranges of side a),
+/// counting a passage in proportion to how much of its side-a text the ranges cover.
+pub fn matched_words_within(passages: &[Passage], a_ranges: &[(usize, usize)]) -> usize {
+    let words: f64 = passages
+        .iter()
+        .filter(|p| p.a_end > p.a_start)
+        .map(|p| {
+            let covered: usize = a_ranges.iter().map(|&(s, e)| e.min(p.a_end).saturating_sub(s.max(p.a_start))).sum();
+            p.matched_words as f64 * (covered.min(p.a_end - p.a_start) as f64 / (p.a_end - p.a_start) as f64)
+        })
+        .sum();
+    words.round() as usize
+}
+
 /// Align two texts.
 pub fn align_texts(a: &str, b: &str, params: AlignParams) -> Alignment {
     align(&AlignedText::new(a), &AlignedText::new(b), params)
@@ -457,6 +471,27 @@ fn coverage(t: &AlignedText, covered: impl Iterator<Item = Range<usize>>) -> (f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn matched_words_within_counts_the_share_of_each_passage_inside_the_ranges() {
+        let passage = |a_start, a_end, matched_words| Passage {
+            a_start,
+            a_end,
+            b_start: 0,
+            b_end: 0,
+            a_text: String::new(),
+            b_text: String::new(),
+            score: 1.0,
+            matched_words,
+            a_tokens: 0..0,
+            b_tokens: 0..0,
+        };
+        let passages = [passage(0, 100, 20), passage(200, 300, 40), passage(400, 400, 5)];
+        assert_eq!(matched_words_within(&passages, &[]), 0);
+        assert_eq!(matched_words_within(&passages, &[(0, 1000)]), 60);
+        // Half of the first, a quarter of the second (two ranges), none of the empty one.
+        assert_eq!(matched_words_within(&passages, &[(50, 150), (200, 210), (285, 400)]), 10 + 10);
+    }
 
     #[test]
     fn one_template_filled_with_other_figures_is_not_a_copy() {

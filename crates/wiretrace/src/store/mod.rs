@@ -51,7 +51,7 @@ enum Migration {
 
 /// Schema migrations; the store's `user_version` is the number applied.
 const MIGRATIONS: &[Migration] =
-    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events), Migration::Sql(V4), Migration::Sql(V5)];
+    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events), Migration::Sql(V4), Migration::Sql(V5), Migration::Sql(V6)];
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -157,6 +157,14 @@ pub struct StoredArticle {
     pub story: i64,
 }
 
+/// What makes an article that joined a copy group a member of it: the character ranges of its
+/// body shared with the article it joined through, and the words matched there.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Membership {
+    pub ranges: Vec<(usize, usize)>,
+    pub words: usize,
+}
+
 /// A story's state as kept for clustering.
 #[derive(Debug, Clone)]
 pub struct StoryState {
@@ -212,6 +220,12 @@ INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 /// articles is read without sorting them all.
 const V5: &str = "CREATE TABLE article_sayings (seq INTEGER PRIMARY KEY, data BLOB NOT NULL);
                   CREATE INDEX articles_timeline ON articles (story, published IS NULL, published, seq);";
+
+/// Version 6 records, for each article that joined a copy group, the article it joined through
+/// (`copied_from`): the passages of that pair are the text that makes it a member, and only a
+/// later article sharing that text may join the group through it. NULL: the article started its
+/// group, so all of its text counts.
+const V6: &str = "ALTER TABLE articles ADD COLUMN copied_from INTEGER;";
 
 /// Which stories a story list shows. Every field left empty lets all through.
 #[derive(Debug, Clone, Default)]
@@ -737,6 +751,27 @@ impl Reader<'_> {
         Ok(self.0.prepare_cached("SELECT count(*) FROM articles")?.query_row([], |r| r.get(0))?)
     }
 
+    /// The text of an article that makes it a member of its copy group: its passages with the
+    /// article it joined through, or `None` when it started the group (all of it counts).
+    pub fn membership(&self, seq: i64) -> Result<Option<Membership>> {
+        let from: Option<i64> =
+            self.0.prepare_cached("SELECT copied_from FROM articles WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
+        let Some(from) = from else { return Ok(None) };
+        // The article it was moved to (see `Writer::move_to_group`) may have arrived after it.
+        let mut st = self.0.prepare_cached(
+            "SELECT b_start, b_end, matched_words FROM passages WHERE b = ?1 AND a = ?2
+             UNION ALL SELECT a_start, a_end, matched_words FROM passages WHERE a = ?1 AND b = ?2",
+        )?;
+        let mut m = Membership { ranges: Vec::new(), words: 0 };
+        let mut rows = st.query([seq, from])?;
+        while let Some(r) = rows.next()? {
+            let (s, e, w): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            m.ranges.push((s.max(0) as usize, e.max(0) as usize));
+            m.words += w.max(0) as usize;
+        }
+        Ok(Some(m))
+    }
+
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self.0.prepare_cached("SELECT coalesce(max(seq), 0) FROM articles")?.query_row([], |r| r.get(0))?)
     }
@@ -915,13 +950,15 @@ impl Writer<'_> {
         Reader(self.0)
     }
 
-    /// Insert an article in its own copy group and the given story; returns its arrival number.
-    pub fn insert_article(&self, new: &NewArticle, story: i64) -> Result<i64> {
+    /// Insert an article in the copy group of the article it was copied from (a new group of its
+    /// own when `None`) and in the given story; returns its arrival number.
+    pub fn insert_article(&self, new: &NewArticle, copied_from: Option<i64>, story: i64) -> Result<i64> {
         let a = new.article;
         let seq = self.read().last_seq()? + 1;
         self.0.prepare_cached(
-            "INSERT INTO articles (seq, id, content_hash, title, source, url, published, dateline, credits, body, words, article, copy_group, story)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?1, ?13)",
+            "INSERT INTO articles (seq, id, content_hash, title, source, url, published, dateline, credits, body, words, article, copy_group, story, copied_from)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                     coalesce((SELECT copy_group FROM articles WHERE seq = ?14), ?1), ?13, ?14)",
         )?
         .execute(params![
             seq,
@@ -937,6 +974,7 @@ impl Writer<'_> {
             new.words as i64,
             serde_json::to_string(a).unwrap(),
             story,
+            copied_from,
         ])?;
         self.0
             .prepare_cached("INSERT INTO article_keys (seq, keys) VALUES (?1, ?2)")?
@@ -973,14 +1011,13 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Put every article of groups `from` into group `into`.
-    pub fn merge_copy_groups(&self, into: i64, from: &[i64]) -> Result<()> {
-        let mut st = self.0.prepare_cached("UPDATE articles SET copy_group = ?1 WHERE copy_group = ?2")?;
-        for &g in from {
-            if g != into {
-                st.execute(params![into, g])?;
-            }
-        }
+    /// Put article `seq` in the copy group of article `through`, as a member through it.
+    pub fn move_to_group(&self, seq: i64, through: i64) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "UPDATE articles SET copied_from = ?2, copy_group = (SELECT copy_group FROM articles WHERE seq = ?2) WHERE seq = ?1",
+            )?
+            .execute([seq, through])?;
         Ok(())
     }
 
