@@ -599,9 +599,6 @@ impl Engine {
             let mut best: Option<(usize, i64, i64)> = None;
             let mut adopted = Vec::new();
             let mut copied_from = Vec::new();
-            // Stories holding the group text of copies this article carries: copies of one wire
-            // tell one story, so these merge.
-            let mut carriers = BTreeSet::new();
             for (other, al) in &links {
                 let matched: usize = al.passages.iter().map(|p| p.matched_words).sum();
                 if matched < sp.min_link_words {
@@ -622,11 +619,8 @@ impl Engine {
                     }
                     None => matched,
                 };
-                if carried >= sp.min_link_words {
-                    carriers.insert(o.story);
-                    if best.is_none_or(|(words, _, _)| carried > words) {
-                        best = Some((carried, *other, o.story));
-                    }
+                if carried >= sp.min_link_words && best.is_none_or(|(words, _, _)| carried > words) {
+                    best = Some((carried, *other, o.story));
                 }
                 copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched, "member_words": carried}));
             }
@@ -635,11 +629,10 @@ impl Engine {
             let adopting = adopted.iter().map(|&(words, _)| words).max();
             if adopting.is_some_and(|words| best.is_none_or(|(carried, _, _)| words > carried)) {
                 best = None;
-                carriers.clear();
             } else {
                 adopted.clear();
             }
-            let mut stories = carriers;
+            let mut stories = BTreeSet::new();
             let recent_after = r.last_seq()? - sp.recent_arrivals;
             let (target, decision) = match best {
                 Some((_, _, story)) => (Some(story), serde_json::json!({"reason": "shares passages", "with": copied_from})),
@@ -701,7 +694,7 @@ impl Engine {
                 let why = if decision["reason"] == "similar" {
                     format!("the article scored at least {} with each", rounded(sp.merge_score as f64))
                 } else {
-                    "the article carries the group text of copies in each".to_string()
+                    "the article shares passages with articles of each".to_string()
                 };
                 w.add_story_event(target, seq, "merged", &serde_json::json!({"stories": merged, "reason": why}))?;
             }
