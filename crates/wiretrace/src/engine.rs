@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -230,7 +230,7 @@ pub struct Engine {
     memory: Memory,
     /// Recently stored or aligned texts, prepared for alignment: a wire story is a candidate
     /// for each of its copies, and preparing it again each time was a tenth of a run.
-    texts: lru::LruCache<i64, Rc<AlignedText>>,
+    texts: lru::LruCache<i64, Arc<AlignedText>>,
     /// Outlet templates learnt from the documents given to [`Engine::ingest_docs`] (in memory).
     templates: SiteTemplates,
 }
@@ -551,21 +551,24 @@ impl Engine {
         summary.near_duplicate_candidates += cands.iter().filter(|c| c.bands > 0).count();
         summary.stage_seconds.candidates += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let mut links = Vec::new();
+        let mut others = Vec::with_capacity(cands.len());
         for c in cands {
             let other = match self.texts.get(&c.article) {
                 Some(other) => other.clone(),
                 None => {
-                    let other = Rc::new(AlignedText::new(read.body(c.article)?));
+                    let other = Arc::new(AlignedText::new(read.body(c.article)?));
                     self.texts.put(c.article, other.clone());
                     other
                 }
             };
-            let al = align(&other, &text, cfg.align);
+            others.push((c.article, other));
+        }
+        let mut links = Vec::new();
+        for (other, al) in align_all(&others, &text, cfg.align) {
             if !al.passages.is_empty() {
                 summary.aligned_pairs += 1;
                 summary.passages += al.passages.len();
-                links.push((c.article, al));
+                links.push((other, al));
             }
         }
         summary.stage_seconds.align += t.elapsed().as_secs_f64();
@@ -592,7 +595,7 @@ impl Engine {
         let seq = self.store.write(|w| -> Result<i64, Error> {
             let r = w.read();
             // An article joins the copy group and story of the stored article whose member text
-            // (see `Reader::membership`) it shares most of: the wire it carries. A second wire
+            // (see `Reader::link_target`) it shares most of: the wire it carries. A second wire
             // merged into it, or one merged into the other, is linked (its passages are kept) but
             // not joined, since joining every pair that shares a paragraph chains a large store
             // into a few giant groups.
@@ -604,8 +607,8 @@ impl Engine {
                 if matched < sp.min_link_words {
                     continue;
                 }
-                let o = r.article(*other)?;
-                let carried = match r.membership(*other)? {
+                let o = r.link_target(*other)?;
+                let carried = match &o.membership {
                     Some(m) => {
                         let carried = matched_words_within(&al.passages, &m.ranges);
                         // Sharing more of `other`'s other text than `other` shares with its group
@@ -730,7 +733,7 @@ impl Engine {
             index.insert(seq, &article_keys);
             self.memory.upto = seq;
         }
-        self.texts.put(seq, Rc::new(text));
+        self.texts.put(seq, Arc::new(text));
         summary.stage_seconds.store += t.elapsed().as_secs_f64();
         Ok(Outcome::New(seq))
     }
@@ -1045,6 +1048,24 @@ const MAX_FIGURES_SHARE: f64 = 0.3;
 const TABLE_REASON: &str = "a table of figures joins a story only through shared passages";
 
 /// Share of an article's words that are figures.
+/// Align `text` with each of `others`, on two threads when there are enough pairs to pay for the
+/// second (the writing thread is the one bottleneck of ingest; alignment is most of its work).
+fn align_all(others: &[(i64, Arc<AlignedText>)], text: &AlignedText, params: AlignParams) -> Vec<(i64, Alignment)> {
+    let one = |(seq, other): &(i64, Arc<AlignedText>)| (*seq, align(other, text, params));
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if others.len() < 4 || cores < 2 {
+        return others.iter().map(one).collect();
+    }
+    let (first, second) = others.split_at(others.len() / 2);
+    std::thread::scope(|scope| {
+        let helper = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
+        let mut done: Vec<_> = first.iter().map(one).collect();
+        done.extend(helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        done
+    })
+}
+
 fn figures_share(body: &str, tokens: &[crate::text::Token]) -> f64 {
     let figures = tokens.iter().filter(|t| body[t.byte_start..t.byte_end].bytes().all(|b| b.is_ascii_digit())).count();
     figures as f64 / tokens.len().max(1) as f64

@@ -165,6 +165,14 @@ pub struct Membership {
     pub words: usize,
 }
 
+/// A stored article as a new article linking to it sees it (see [`Reader::link_target`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkTarget {
+    pub id: String,
+    pub story: i64,
+    pub membership: Option<Membership>,
+}
+
 /// A story's state as kept for clustering.
 #[derive(Debug, Clone)]
 pub struct StoryState {
@@ -529,12 +537,17 @@ impl Reader<'_> {
     pub fn story_passages(&self, story: i64) -> Result<Vec<StoredPassage>> {
         let mut st = self.0.prepare_cached(
             "SELECT p.a, p.b, p.a_tok_start, p.a_tok_end, p.b_tok_start, p.b_tok_end, p.a_start, p.a_end, p.b_start, p.b_end,
-                    p.matched_words
-             FROM passages p JOIN articles x ON x.seq = p.a JOIN articles y ON y.seq = p.b
-             WHERE x.story = ?1 AND y.story = ?1 ORDER BY p.id",
+                    p.matched_words, p.id
+             FROM articles y JOIN passages p ON p.b = y.seq JOIN articles x ON x.seq = p.a
+             WHERE y.story = ?1 AND x.story = ?1",
         )?;
-        let rows = st.query_map([story], row_passage)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        // Driven by the later article of each pair (a story's first articles are the `a` of
+        // most of its passages), and sorted here: SQLite would sort them in a temporary B-tree.
+        let mut rows = st
+            .query_map([story], |r| Ok((r.get::<_, i64>(11)?, row_passage(r)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.sort_unstable_by_key(|&(id, _)| id);
+        Ok(rows.into_iter().map(|(_, p)| p).collect())
     }
 
     /// The record of `story`: why each article joined it, and the merges, in arrival order.
@@ -751,25 +764,34 @@ impl Reader<'_> {
         Ok(self.0.prepare_cached("SELECT count(*) FROM articles")?.query_row([], |r| r.get(0))?)
     }
 
-    /// The text of an article that makes it a member of its copy group: its passages with the
-    /// article it joined through, or `None` when it started the group (all of it counts).
-    pub fn membership(&self, seq: i64) -> Result<Option<Membership>> {
-        let from: Option<i64> =
-            self.0.prepare_cached("SELECT copied_from FROM articles WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
-        let Some(from) = from else { return Ok(None) };
-        // The article it was moved to (see `Writer::move_to_group`) may have arrived after it.
-        let mut st = self.0.prepare_cached(
-            "SELECT b_start, b_end, matched_words FROM passages WHERE b = ?1 AND a = ?2
-             UNION ALL SELECT a_start, a_end, matched_words FROM passages WHERE a = ?1 AND b = ?2",
-        )?;
-        let mut m = Membership { ranges: Vec::new(), words: 0 };
-        let mut rows = st.query([seq, from])?;
-        while let Some(r) = rows.next()? {
-            let (s, e, w): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            m.ranges.push((s.max(0) as usize, e.max(0) as usize));
-            m.words += w.max(0) as usize;
-        }
-        Ok(Some(m))
+    /// What a new article linking to `seq` needs of it: its id, story, and the text that makes
+    /// it a member of its copy group (its passages with the article it joined through; `None`
+    /// when it started the group, so all of it counts).
+    pub fn link_target(&self, seq: i64) -> Result<LinkTarget> {
+        let (id, story, from): (String, i64, Option<i64>) = self
+            .0
+            .prepare_cached("SELECT id, story, copied_from FROM articles WHERE seq = ?1")?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let membership = match from {
+            None => None,
+            Some(from) => {
+                // A pair's passages are kept under its later arrival (b); the article it joined
+                // through is usually earlier, but one it moved to (`Writer::move_to_group`) is later.
+                let (a, b) = (seq.min(from), seq.max(from));
+                let mut st = self.0.prepare_cached(
+                    "SELECT a_start, a_end, b_start, b_end, matched_words FROM passages WHERE b = ?1 AND a = ?2",
+                )?;
+                let mut m = Membership::default();
+                let mut rows = st.query([b, a])?;
+                while let Some(r) = rows.next()? {
+                    let (start, end) = if seq == b { (r.get::<_, i64>(2)?, r.get::<_, i64>(3)?) } else { (r.get(0)?, r.get(1)?) };
+                    m.ranges.push((start.max(0) as usize, end.max(0) as usize));
+                    m.words += r.get::<_, i64>(4)?.max(0) as usize;
+                }
+                Some(m)
+            }
+        };
+        Ok(LinkTarget { id, story, membership })
     }
 
     pub fn last_seq(&self) -> Result<i64> {
