@@ -638,7 +638,15 @@ impl Engine {
             let mut stories = BTreeSet::new();
             let recent_after = r.last_seq()? - sp.recent_arrivals;
             let (target, decision) = match best {
-                Some((_, _, story)) => (Some(story), serde_json::json!({"reason": "shares passages", "with": copied_from})),
+                Some((_, _, story)) => {
+                    // The links that say most; a wire's copies link to dozens of each other, and
+                    // every passage is in the story anyway.
+                    let links_total = copied_from.len();
+                    copied_from.sort_by_key(|l| std::cmp::Reverse(l["member_words"].as_u64().unwrap_or(0)));
+                    copied_from.truncate(MAX_EVENT_LINKS);
+                    let detail = serde_json::json!({"reason": "shares passages", "with": copied_from, "links_total": links_total});
+                    (Some(story), detail)
+                }
                 None if table => (None, serde_json::json!({"reason": TABLE_REASON, "figures_share": figures})),
                 None => {
                     let t = Instant::now();
@@ -1048,6 +1056,9 @@ const MAX_FIGURES_SHARE: f64 = 0.3;
 const TABLE_REASON: &str = "a table of figures joins a story only through shared passages";
 
 /// Share of an article's words that are figures.
+/// The links a join event lists (`links_total` counts them all).
+const MAX_EVENT_LINKS: usize = 16;
+
 /// Align `text` with each of `others`, on two threads when there are enough pairs to pay for the
 /// second (the writing thread is the one bottleneck of ingest; alignment is most of its work).
 fn align_all(others: &[(i64, Arc<AlignedText>)], text: &AlignedText, params: AlignParams) -> Vec<(i64, Alignment)> {

@@ -149,6 +149,8 @@ fn story_provenance_says_who_published_what_first_and_what_each_added() {
     let kinds: Vec<(&str, &str)> = story.events.iter().map(|e| (e.article.as_str(), e.kind.as_str())).collect();
     assert_eq!(kinds, [(salaam, "started"), (dawn, "joined")]);
     assert_eq!(story.events[1].detail["reason"], "shares passages");
+    assert_eq!(story.events[1].detail["links_total"], 1);
+    assert_eq!(story.events[1].detail["with"][0]["article"], salaam);
 }
 
 #[test]
