@@ -300,18 +300,20 @@ fn chain_seeds(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Vec<(Range<u
         }
     }
     let reach = p.max_gap + k;
-    let mut alive: Vec<usize> = (0..seeds.len()).collect();
+    // Scores in quarter words, so the chaining runs on integers; the seeds themselves, not their
+    // indexes, so the inner loop reads one array.
+    let mut alive = seeds;
     let mut regions = Vec::new();
-    let mut score = Vec::new();
+    let mut score: Vec<i64> = Vec::new();
     let mut prev = Vec::new();
     while !alive.is_empty() {
         score.clear();
         prev.clear();
         for x in 0..alive.len() {
-            let (si, sj) = seeds[alive[x]];
-            let (mut best, mut from) = (k as f64, usize::MAX);
+            let (si, sj) = alive[x];
+            let (mut best, mut from) = (4 * k as i64, usize::MAX);
             for y in (0..x).rev() {
-                let (pi, pj) = seeds[alive[y]];
+                let (pi, pj) = alive[y];
                 if si - pi > reach {
                     break;
                 }
@@ -319,10 +321,10 @@ fn chain_seeds(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Vec<(Range<u
                     continue;
                 }
                 let (di, dj) = (si - pi, sj - pj);
-                let gain = di.min(dj).min(k) as f64;
-                let indel = di.abs_diff(dj) as f64;
-                let skipped = di.min(dj).saturating_sub(k) as f64;
-                let s = score[y] + gain - 0.5 * indel - 0.25 * skipped;
+                let gain = di.min(dj).min(k) as i64;
+                let indel = di.abs_diff(dj) as i64;
+                let skipped = di.min(dj).saturating_sub(k) as i64;
+                let s = score[y] + 4 * gain - 2 * indel - skipped;
                 if s > best {
                     best = s;
                     from = y;
@@ -331,22 +333,17 @@ fn chain_seeds(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Vec<(Range<u
             score.push(best);
             prev.push(from);
         }
-        let (mut x, &top) = score
-            .iter()
-            .enumerate()
-            .max_by(|(i, s), (j, t)| s.total_cmp(t).then(j.cmp(i)))
-            .unwrap();
-        if top < p.min_words as f64 {
+        let (mut x, &top) = score.iter().enumerate().max_by(|(i, s), (j, t)| s.cmp(t).then(j.cmp(i))).unwrap();
+        if top < 4 * p.min_words as i64 {
             break;
         }
-        let (ei, ej) = seeds[alive[x]];
+        let (ei, ej) = alive[x];
         while prev[x] != usize::MAX {
             x = prev[x];
         }
-        let (bi, bj) = seeds[alive[x]];
+        let (bi, bj) = alive[x];
         let (ra, rb) = (bi..ei + k, bj..ej + k);
-        alive.retain(|&s| {
-            let (i, j) = seeds[s];
+        alive.retain(|&(i, j)| {
             let overlaps_a = i < ra.end && i + k > ra.start;
             let overlaps_b = j < rb.end && j + k > rb.start;
             !(overlaps_a || overlaps_b)
