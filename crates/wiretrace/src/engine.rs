@@ -102,14 +102,19 @@ pub fn story_similarity(a: &Article, b: &Article, terms: Option<&TermStats>, par
     prof(a).similarity(&prof(b), apart, params)
 }
 
-/// An article ready to store: cleaned, with its body text and its quotes and actors, all work
-/// that needs no store and so runs beside the storing (on another thread or core).
+/// An article ready to store: cleaned, with its body text, its quotes and actors, its tokens
+/// and sentences, and its story terms: all the work that needs no store, so that it runs beside
+/// the storing (on another thread or core) and the one thread that writes does less.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub article: Article,
     pub body: String,
     /// [`attribution::Sayings`] as bytes for the store.
     pub sayings: Vec<u8>,
+    /// The body prepared for alignment.
+    pub text: AlignedText,
+    /// Story term counts of headline and body ([`crate::story::term_counts`]).
+    pub terms: HashMap<u64, u32>,
 }
 
 /// Clean a raw document (learning its outlet's template) and find its quotes and actors.
@@ -122,7 +127,10 @@ pub fn prepare(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Prepared, I
 pub fn prepared(article: Article) -> Prepared {
     let body = article.body_text();
     let sayings = attribution::sayings(&article).to_bytes();
-    Prepared { article, body, sayings }
+    let text = AlignedText::new(body.as_str());
+    let title = article.title.clone().unwrap_or_default();
+    let terms = term_counts(&tokenize(&title), &title, &text.tokens, &body);
+    Prepared { article, body, sayings, text, terms }
 }
 
 /// [`prepare`] with templates shared by several threads: the lock is held only to apply them.
@@ -522,7 +530,7 @@ impl Engine {
     }
 
     fn ingest(&mut self, prepared: Prepared, summary: &mut TraceSummary) -> Result<Outcome, Error> {
-        let Prepared { mut article, body, sayings } = prepared;
+        let Prepared { mut article, body, sayings, text, terms: counts } = prepared;
         let hash = content_hash(&article, &body);
         let read = self.store.read();
         match read.find(&article.id)? {
@@ -539,7 +547,6 @@ impl Engine {
         }
         let cfg = self.config;
         let t = Instant::now();
-        let text = AlignedText::new(body.as_str());
         let article_keys = keys(&text.tokens, cfg.fingerprint);
         summary.stage_seconds.fingerprint += t.elapsed().as_secs_f64();
         let t = Instant::now();
@@ -573,8 +580,6 @@ impl Engine {
         }
         summary.stage_seconds.align += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let title = article.title.clone().unwrap_or_default();
-        let counts = term_counts(&tokenize(&title), &title, &text.tokens, &body);
         let new = NewArticle {
             article: &article,
             content_hash: &hash,
