@@ -619,7 +619,7 @@ impl Engine {
                         // Sharing more of `other`'s other text than `other` shares with its group
                         // marks `other` as a copy of this article's wire stored before it, which a
                         // second wire put in that wire's group.
-                        let outside = matched - carried;
+                        let outside = matched.saturating_sub(carried);
                         if outside >= sp.min_link_words && outside > m.words {
                             adopted.push((outside, *other));
                         }
@@ -1060,7 +1060,6 @@ fn article_counts(title: Option<&str>, body: &str) -> HashMap<u64, u32> {
 const MAX_FIGURES_SHARE: f64 = 0.3;
 const TABLE_REASON: &str = "a table of figures joins a story only through shared passages";
 
-/// Share of an article's words that are figures.
 /// The links a join event lists (`links_total` counts them all).
 const MAX_EVENT_LINKS: usize = 16;
 
@@ -1082,6 +1081,7 @@ fn align_all(others: &[(i64, Arc<AlignedText>)], text: &AlignedText, params: Ali
     })
 }
 
+/// Share of an article's words that are figures.
 fn figures_share(body: &str, tokens: &[crate::text::Token]) -> f64 {
     let figures = tokens.iter().filter(|t| body[t.byte_start..t.byte_end].bytes().all(|b| b.is_ascii_digit())).count();
     figures as f64 / tokens.len().max(1) as f64
