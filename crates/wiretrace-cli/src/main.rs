@@ -12,12 +12,18 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use wiretrace::attribution::{attribute, AttributedArticle};
-use wiretrace::engine::{compare, read_articles, read_one, story_similarity, Progress, TraceOptions};
+use wiretrace::engine::{
+    compare, read_articles, read_one, story_similarity, Progress, TraceOptions,
+};
 use wiretrace::story::{Similarity, StoryParams};
 use wiretrace::{Config, Engine};
 
 #[derive(Parser)]
-#[command(name = "wiretrace", version, about = "Trace wire copy through the news: clean articles, find shared passages, group stories.")]
+#[command(
+    name = "wiretrace",
+    version,
+    about = "Trace wire copy through the news: clean articles, find shared passages, group stories."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -269,8 +275,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 skipped += 1;
                 eprintln!("wiretrace: skipped {e}");
             });
-            let attributed: Vec<AttributedArticle> =
-                articles.iter().map(|a| AttributedArticle { article: a, attribution: attribute(a, None) }).collect();
+            let attributed: Vec<AttributedArticle> = articles
+                .iter()
+                .map(|a| AttributedArticle {
+                    article: a,
+                    attribution: attribute(a, None),
+                })
+                .collect();
             match common.format {
                 Format::Json if attributed.len() == 1 => output::json(&attributed[0])?,
                 Format::Json => output::json(&attributed)?,
@@ -279,7 +290,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if articles.is_empty() {
                 anyhow::bail!("no article could be read");
             }
-            Ok(if skipped > 0 { ExitCode::from(SOME_SKIPPED) } else { ExitCode::SUCCESS })
+            Ok(if skipped > 0 {
+                ExitCode::from(SOME_SKIPPED)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Command::Compare { a, b, common } => {
             let config = common.config();
@@ -292,12 +307,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Trace { paths, db, quiet, summary_only, story, common } => {
+        Command::Trace {
+            paths,
+            db,
+            quiet,
+            summary_only,
+            story,
+            common,
+        } => {
             let mut config = common.config();
             story.apply(&mut config)?;
-            let mut engine = Engine::open(&db, config).with_context(|| format!("opening {}", db.display()))?;
+            let mut engine =
+                Engine::open(&db, config).with_context(|| format!("opening {}", db.display()))?;
             let mut progress = ProgressLine::new(quiet);
-            let options = TraceOptions { stories: !summary_only };
+            let options = TraceOptions {
+                stories: !summary_only,
+            };
             let report = engine.trace_with(&paths, options, &mut |p| progress.show(p))?;
             progress.finish();
             match common.format {
@@ -306,7 +331,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let s = &report.summary;
             let skipped = if s.skipped > 0 {
-                let reasons: Vec<String> = s.skipped_by_reason.iter().map(|(k, v)| format!("{v} {k}")).collect();
+                let reasons: Vec<String> = s
+                    .skipped_by_reason
+                    .iter()
+                    .map(|(k, v)| format!("{v} {k}"))
+                    .collect();
                 format!(", {} skipped ({})", s.skipped, reasons.join(", "))
             } else {
                 String::new()
@@ -315,9 +344,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "wiretrace: {} files, {} articles ({} new, {} already stored){}; {} aligned pairs, {} passages; {} stories; {:.2}s; store {}",
                 s.files, s.articles, s.new, s.unchanged, skipped, s.aligned_pairs, s.passages, s.stories, s.seconds, db.display()
             );
-            Ok(if s.skipped > 0 { ExitCode::from(SOME_SKIPPED) } else { ExitCode::SUCCESS })
+            Ok(if s.skipped > 0 {
+                ExitCode::from(SOME_SKIPPED)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Stories { db, limit, offset, min_articles, format } => {
+        Command::Stories {
+            db,
+            limit,
+            offset,
+            min_articles,
+            format,
+        } => {
             let engine = open_existing(&db)?;
             let stories = engine.stories(min_articles, limit.max(0), offset.max(0))?;
             match format {
@@ -326,15 +365,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Story { id, article, db, format } => {
+        Command::Story {
+            id,
+            article,
+            db,
+            format,
+        } => {
             let engine = open_existing(&db)?;
             let id = match (id, article) {
                 (Some(id), _) => id,
-                (None, Some(a)) => engine.story_of(&a)?.with_context(|| format!("no stored article {a:?} in {}", db.display()))?,
+                (None, Some(a)) => engine
+                    .story_of(&a)?
+                    .with_context(|| format!("no stored article {a:?} in {}", db.display()))?,
                 (None, None) => unreachable!("clap requires one"),
             };
             if engine.store().read().story_dates(id).is_err() {
-                anyhow::bail!("no story {id} in {} (see `wiretrace stories`)", db.display());
+                anyhow::bail!(
+                    "no story {id} in {} (see `wiretrace stories`)",
+                    db.display()
+                );
             }
             let story = engine.story(id)?;
             match format {
@@ -343,17 +392,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Similarity { a, b, pairs, db, story, common } => {
+        Command::Similarity {
+            a,
+            b,
+            pairs,
+            db,
+            story,
+            common,
+        } => {
             let mut config = common.config();
             story.apply(&mut config)?;
             let terms = match &db {
                 Some(db) => Some(open_existing(db)?.term_stats()?),
                 None => None,
             };
-            let score = |a: &std::path::Path, b: &std::path::Path| -> anyhow::Result<SimilarityVerdict> {
-                let similarity = story_similarity(&read_one(a, &config)?, &read_one(b, &config)?, terms.as_ref(), &config.story);
-                Ok(SimilarityVerdict { similarity, same_story: similarity.clears(config.story.min_score) })
-            };
+            let score =
+                |a: &std::path::Path, b: &std::path::Path| -> anyhow::Result<SimilarityVerdict> {
+                    let similarity = story_similarity(
+                        &read_one(a, &config)?,
+                        &read_one(b, &config)?,
+                        terms.as_ref(),
+                        &config.story,
+                    );
+                    Ok(SimilarityVerdict {
+                        similarity,
+                        same_story: similarity.clears(config.story.min_score),
+                    })
+                };
             match (a, b, pairs) {
                 (Some(a), Some(b), None) => {
                     let verdict = score(&a, &b)?;
@@ -365,17 +430,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             sim.score,
                             sim.terms,
                             sim.actors,
-                            sim.days_apart.map(|d| format!(", {d} days apart")).unwrap_or_default(),
-                            if verdict.same_story { "one story" } else { "different stories" }
+                            sim.days_apart
+                                .map(|d| format!(", {d} days apart"))
+                                .unwrap_or_default(),
+                            if verdict.same_story {
+                                "one story"
+                            } else {
+                                "different stories"
+                            }
                         ),
                     }
                 }
                 (None, None, Some(list)) => {
-                    let text = std::fs::read_to_string(&list).with_context(|| format!("reading {}", list.display()))?;
-                    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-                        let pair: PairLine = serde_json::from_str(line)
-                            .with_context(|| format!("{}:{}: expected {{\"a\": PATH, \"b\": PATH}}", list.display(), n + 1))?;
-                        let verdict = score(&pair.a, &pair.b).with_context(|| format!("{}:{}", list.display(), n + 1))?;
+                    let text = std::fs::read_to_string(&list)
+                        .with_context(|| format!("reading {}", list.display()))?;
+                    for (n, line) in text
+                        .lines()
+                        .enumerate()
+                        .filter(|(_, l)| !l.trim().is_empty())
+                    {
+                        let pair: PairLine = serde_json::from_str(line).with_context(|| {
+                            format!(
+                                "{}:{}: expected {{\"a\": PATH, \"b\": PATH}}",
+                                list.display(),
+                                n + 1
+                            )
+                        })?;
+                        let verdict = score(&pair.a, &pair.b)
+                            .with_context(|| format!("{}:{}", list.display(), n + 1))?;
                         println!("{}", serde_json::to_string(&verdict)?);
                     }
                 }
@@ -383,29 +465,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, db, max_body_bytes, max_batch_articles, story, common } => {
+        Command::Serve {
+            addr,
+            db,
+            max_body_bytes,
+            max_batch_articles,
+            story,
+            common,
+        } => {
             let mut config = wiretrace_server::ServerConfig::new(db.clone());
             config.engine = common.config();
             story.apply(&mut config.engine)?;
             config.max_body_bytes = max_body_bytes;
             config.max_batch_articles = max_batch_articles.max(1);
             wiretrace_server::run(&addr, config, |bound| match common.format {
-                Format::Json => println!("{}", serde_json::json!({"listening": format!("http://{bound}"), "db": db})),
-                Format::Text => println!("wiretrace: serving {} on http://{bound} (Ctrl-C stops)", db.display()),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::json!({"listening": format!("http://{bound}"), "db": db})
+                ),
+                Format::Text => println!(
+                    "wiretrace: serving {} on http://{bound} (Ctrl-C stops)",
+                    db.display()
+                ),
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { table, db, format, output } => {
+        Command::Export {
+            table,
+            db,
+            format,
+            output,
+        } => {
             if !db.exists() {
-                anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
+                anyhow::bail!(
+                    "no store at {} (run `wiretrace trace` first, or give --db)",
+                    db.display()
+                );
             }
             match (format, &output) {
-                (ExportFormat::Parquet, None) => anyhow::bail!("--format parquet writes a file: give --output PATH"),
+                (ExportFormat::Parquet, None) => {
+                    anyhow::bail!("--format parquet writes a file: give --output PATH")
+                }
                 (ExportFormat::Parquet, Some(_)) => {}
-                (_, Some(_)) => anyhow::bail!("--output is for --format parquet; the other formats go to stdout"),
+                (_, Some(_)) => anyhow::bail!(
+                    "--output is for --format parquet; the other formats go to stdout"
+                ),
                 (_, None) => {}
             }
-            let store = wiretrace::store::Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+            let store = wiretrace::store::Store::open(&db)
+                .with_context(|| format!("opening {}", db.display()))?;
             if let (ExportFormat::Parquet, Some(path)) = (format, &output) {
                 return export_parquet(&store, table, path);
             }
@@ -422,7 +530,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Stream one stored table into any record writer (JSON Lines, JSON, CSV or Parquet).
-fn write_table(store: &wiretrace::store::Store, table: Table, out: &mut impl output::Records) -> anyhow::Result<()> {
+fn write_table(
+    store: &wiretrace::store::Store,
+    table: Table,
+    out: &mut impl output::Records,
+) -> anyhow::Result<()> {
     let r = store.read();
     match table {
         Table::Passages => r.each_passage(|p| out.write(&p))?,
@@ -437,7 +549,11 @@ fn write_table(store: &wiretrace::store::Store, table: Table, out: &mut impl out
 }
 
 #[cfg(feature = "parquet")]
-fn export_parquet(store: &wiretrace::store::Store, table: Table, path: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn export_parquet(
+    store: &wiretrace::store::Store,
+    table: Table,
+    path: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let name = match table {
         Table::Passages => "passages",
         Table::Articles => "articles",
@@ -450,14 +566,21 @@ fn export_parquet(store: &wiretrace::store::Store, table: Table, path: &std::pat
 }
 
 #[cfg(not(feature = "parquet"))]
-fn export_parquet(_: &wiretrace::store::Store, _: Table, _: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn export_parquet(
+    _: &wiretrace::store::Store,
+    _: Table,
+    _: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     anyhow::bail!("this build has no Parquet export; build with `cargo build --release -p wiretrace-cli --features parquet`")
 }
 
 /// Open a store that must already exist (reading commands never create one).
 fn open_existing(db: &std::path::Path) -> anyhow::Result<Engine> {
     if !db.exists() {
-        anyhow::bail!("no store at {} (run `wiretrace trace` first, or give --db)", db.display());
+        anyhow::bail!(
+            "no store at {} (run `wiretrace trace` first, or give --db)",
+            db.display()
+        );
     }
     Engine::open(db, Config::default()).with_context(|| format!("opening {}", db.display()))
 }
@@ -487,7 +610,13 @@ struct ProgressLine {
 
 impl ProgressLine {
     fn new(quiet: bool) -> Self {
-        ProgressLine { quiet, tty: std::io::stderr().is_terminal(), last: Instant::now(), total_bytes: 0, drawn: false }
+        ProgressLine {
+            quiet,
+            tty: std::io::stderr().is_terminal(),
+            last: Instant::now(),
+            total_bytes: 0,
+            drawn: false,
+        }
     }
 
     fn show(&mut self, p: Progress) {
@@ -497,14 +626,28 @@ impl ProgressLine {
                 self.clear();
                 eprintln!("wiretrace: skipped {e}");
             }
-            Progress::Article { files_done, articles, bytes_done } => {
-                let every = if self.tty { Duration::from_millis(200) } else { Duration::from_secs(10) };
+            Progress::Article {
+                files_done,
+                articles,
+                bytes_done,
+            } => {
+                let every = if self.tty {
+                    Duration::from_millis(200)
+                } else {
+                    Duration::from_secs(10)
+                };
                 if self.quiet || self.last.elapsed() < every {
                     return;
                 }
                 self.last = Instant::now();
-                let pct = if self.total_bytes > 0 { 100.0 * bytes_done as f64 / self.total_bytes as f64 } else { 0.0 };
-                let line = format!("wiretrace: {articles} articles, {files_done} files, {pct:.0}% of input");
+                let pct = if self.total_bytes > 0 {
+                    100.0 * bytes_done as f64 / self.total_bytes as f64
+                } else {
+                    0.0
+                };
+                let line = format!(
+                    "wiretrace: {articles} articles, {files_done} files, {pct:.0}% of input"
+                );
                 if self.tty {
                     eprint!("\r\x1b[2K{line}");
                     self.drawn = true;

@@ -41,13 +41,18 @@ pub trait Records {
 
 impl Records for RecordWriter {
     fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
-        self.write_io(record).map_err(|e| wiretrace::store::StoreError::Output(e.to_string()))
+        self.write_io(record)
+            .map_err(|e| wiretrace::store::StoreError::Output(e.to_string()))
     }
 }
 
 impl RecordWriter {
     pub fn new(format: RecordFormat) -> Self {
-        RecordWriter { out: std::io::BufWriter::new(std::io::stdout().lock()), format, count: 0 }
+        RecordWriter {
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+            format,
+            count: 0,
+        }
     }
 
     fn write_io<T: Serialize>(&mut self, record: &T) -> std::io::Result<()> {
@@ -57,7 +62,8 @@ impl RecordWriter {
                 self.out.write_all(b"\n")?;
             }
             RecordFormat::Json => {
-                self.out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+                self.out
+                    .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut self.out, record)?;
             }
             RecordFormat::Csv => {
@@ -78,7 +84,8 @@ impl RecordWriter {
 
     pub fn finish(mut self) -> std::io::Result<()> {
         if self.format == RecordFormat::Json {
-            self.out.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+            self.out
+                .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
         }
         self.out.flush()
     }
@@ -111,22 +118,45 @@ pub fn articles_text(articles: &[AttributedArticle]) {
         println!("source:    {}", or_dash(a.source.as_deref()));
         println!("dateline:  {}", or_dash(a.dateline.as_deref()));
         println!("published: {}", or_dash(a.published.as_deref()));
-        println!("credits:   {}", if a.credits.is_empty() { "-".into() } else { a.credits.join(", ") });
+        println!(
+            "credits:   {}",
+            if a.credits.is_empty() {
+                "-".into()
+            } else {
+                a.credits.join(", ")
+            }
+        );
         for c in &a.captions {
             println!("caption:   {c}");
         }
         println!("comments:  {}", a.comments.len());
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for r in &a.removed {
-            *reasons.entry(serde_json::to_value(r.reason).unwrap().as_str().unwrap_or("").to_string()).or_default() += 1;
+            *reasons
+                .entry(
+                    serde_json::to_value(r.reason)
+                        .unwrap()
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+                .or_default() += 1;
         }
         let reasons: Vec<String> = reasons.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        println!("removed:   {} lines ({})", a.removed.len(), reasons.join(", "));
+        println!(
+            "removed:   {} lines ({})",
+            a.removed.len(),
+            reasons.join(", ")
+        );
         println!();
         for p in &a.body {
             println!("{p}\n");
         }
-        attribution_text(&aa.attribution.quotes, &aa.attribution.actors, &aa.attribution.dates);
+        attribution_text(
+            &aa.attribution.quotes,
+            &aa.attribution.actors,
+            &aa.attribution.dates,
+        );
     }
 }
 
@@ -134,16 +164,35 @@ fn attribution_text(quotes: &[Quote], actors: &[Actor], dates: &[EventDate]) {
     if !quotes.is_empty() {
         println!("Quotes ({}):", quotes.len());
         for q in quotes {
-            let role = q.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default();
-            println!("  {} ({}{role}; {}): {}", or_dash(q.speaker_resolved.as_deref()), or_dash(q.speaker.as_deref()), or_dash(q.cue.as_deref()), clip(&q.text, 140));
+            let role = q
+                .role
+                .as_deref()
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default();
+            println!(
+                "  {} ({}{role}; {}): {}",
+                or_dash(q.speaker_resolved.as_deref()),
+                or_dash(q.speaker.as_deref()),
+                or_dash(q.cue.as_deref()),
+                clip(&q.text, 140)
+            );
         }
     }
     if !actors.is_empty() {
-        let list: Vec<String> = actors.iter().take(12).map(|a| format!("{} ({:?}, {})", a.name, a.kind, a.mentions).replace("Organisation", "org")).collect();
+        let list: Vec<String> = actors
+            .iter()
+            .take(12)
+            .map(|a| {
+                format!("{} ({:?}, {})", a.name, a.kind, a.mentions).replace("Organisation", "org")
+            })
+            .collect();
         println!("Actors: {}", list.join("; "));
     }
     if !dates.is_empty() {
-        let list: Vec<String> = dates.iter().map(|d| format!("{} = {}", d.text, d.value.as_deref().unwrap_or("?"))).collect();
+        let list: Vec<String> = dates
+            .iter()
+            .map(|d| format!("{} = {}", d.text, d.value.as_deref().unwrap_or("?")))
+            .collect();
         println!("Dates: {}", list.join("; "));
     }
 }
@@ -154,7 +203,14 @@ fn clip(s: &str, n: usize) -> String {
         return flat;
     }
     let head: String = flat.chars().take(n / 2).collect();
-    let tail: String = flat.chars().rev().take(n / 2).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = flat
+        .chars()
+        .rev()
+        .take(n / 2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("{head} … {tail}")
 }
 
@@ -169,11 +225,26 @@ fn head(s: &str, n: usize) -> String {
 }
 
 pub fn alignment_text(a: &Article, b: &Article, al: &Alignment) {
-    println!("A: {} ({}): {:.0}% in shared passages", a.id, or_dash(a.source.as_deref()), al.a_copied * 100.0);
-    println!("B: {} ({}): {:.0}% in shared passages", b.id, or_dash(b.source.as_deref()), al.b_copied * 100.0);
+    println!(
+        "A: {} ({}): {:.0}% in shared passages",
+        a.id,
+        or_dash(a.source.as_deref()),
+        al.a_copied * 100.0
+    );
+    println!(
+        "B: {} ({}): {:.0}% in shared passages",
+        b.id,
+        or_dash(b.source.as_deref()),
+        al.b_copied * 100.0
+    );
     println!("\n{} shared passage(s)", al.passages.len());
     for (i, p) in al.passages.iter().enumerate() {
-        println!("\n[{}] score {:.3}, {} matching words", i + 1, p.score, p.matched_words);
+        println!(
+            "\n[{}] score {:.3}, {} matching words",
+            i + 1,
+            p.score,
+            p.matched_words
+        );
         println!("  A {}..{}: {}", p.a_start, p.a_end, clip(&p.a_text, 200));
         println!("  B {}..{}: {}", p.b_start, p.b_end, clip(&p.b_text, 200));
     }
@@ -194,8 +265,19 @@ pub fn stories_text(stories: &[Story]) {
             s.articles.len(),
             if s.articles.len() == 1 { "" } else { "s" }
         );
-        println!("  origin: {}   agencies: {}", s.origin, if s.agencies.is_empty() { "-".into() } else { s.agencies.join(", ") });
-        println!("  {:<28} {:<18} {:<10} {:>6} {:>7}  title", "id", "source", "published", "group", "copied");
+        println!(
+            "  origin: {}   agencies: {}",
+            s.origin,
+            if s.agencies.is_empty() {
+                "-".into()
+            } else {
+                s.agencies.join(", ")
+            }
+        );
+        println!(
+            "  {:<28} {:<18} {:<10} {:>6} {:>7}  title",
+            "id", "source", "published", "group", "copied"
+        );
         for a in &s.articles {
             println!(
                 "  {:<28} {:<18} {:<10} {:>6} {:>6.0}%  {}",
@@ -216,7 +298,10 @@ pub fn story_list_text(stories: &[StorySummary]) {
         println!("no stories");
         return;
     }
-    println!("{:>7} {:>8}  {:<10}  {:<10}  {:<30}  headline", "story", "articles", "first seen", "last seen", "sources");
+    println!(
+        "{:>7} {:>8}  {:<10}  {:<10}  {:<30}  headline",
+        "story", "articles", "first seen", "last seen", "sources"
+    );
     for s in stories {
         println!(
             "{:>7} {:>8}  {:<10}  {:<10}  {:<30}  {}",
@@ -224,7 +309,14 @@ pub fn story_list_text(stories: &[StorySummary]) {
             s.articles,
             or_dash(s.first_seen.as_deref()),
             or_dash(s.last_seen.as_deref()),
-            head(&if s.sources.is_empty() { "-".to_string() } else { s.sources.join(", ") }, 30),
+            head(
+                &if s.sources.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.sources.join(", ")
+                },
+                30
+            ),
             head(or_dash(s.title.as_deref()), 70)
         );
     }
@@ -234,14 +326,22 @@ pub fn story_text(s: &Story) {
     stories_text(std::slice::from_ref(s));
     println!("Timeline and provenance:");
     for a in &s.articles {
-        let from: Vec<String> = a.copied_from.iter().map(|c| format!("{} ({} words)", c.id, c.words)).collect();
+        let from: Vec<String> = a
+            .copied_from
+            .iter()
+            .map(|c| format!("{} ({} words)", c.id, c.words))
+            .collect();
         println!(
             "  {} {} ({}): copied {:.0}% from earlier{}; first to carry {:.0}%",
             or_dash(a.published.as_deref()),
             a.id,
             or_dash(a.source.as_deref()),
             a.copied_from_earlier_fraction * 100.0,
-            if from.is_empty() { String::new() } else { format!(" [{}]", from.join(", ")) },
+            if from.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", from.join(", "))
+            },
             a.first_published_fraction * 100.0
         );
         for st in &a.added {
@@ -250,7 +350,14 @@ pub fn story_text(s: &Story) {
     }
     println!("\nShared passages ({}):", s.passages.len());
     for p in &s.passages {
-        println!("  {} → {} ({} words, first published by {}): {}", p.a, p.b, p.matched_words, p.first_published, clip(&p.text, 120));
+        println!(
+            "  {} → {} ({} words, first published by {}): {}",
+            p.a,
+            p.b,
+            p.matched_words,
+            p.first_published,
+            clip(&p.text, 120)
+        );
     }
     let who = &s.attribution;
     if !who.quotes.is_empty() {
@@ -259,7 +366,11 @@ pub fn story_text(s: &Story) {
             println!(
                 "  {}{}: {} [first in {}; in {} article(s)]",
                 or_dash(q.speaker.as_deref()),
-                if q.confirmed { " (confirmed by copies)" } else { "" },
+                if q.confirmed {
+                    " (confirmed by copies)"
+                } else {
+                    ""
+                },
                 clip(&q.text, 120),
                 q.earliest,
                 q.articles.len()
@@ -267,11 +378,20 @@ pub fn story_text(s: &Story) {
         }
     }
     if !who.actors.is_empty() {
-        let list: Vec<String> = who.actors.iter().take(15).map(|a| format!("{} ({}/{} articles)", a.name, a.articles, s.articles.len())).collect();
+        let list: Vec<String> = who
+            .actors
+            .iter()
+            .take(15)
+            .map(|a| format!("{} ({}/{} articles)", a.name, a.articles, s.articles.len()))
+            .collect();
         println!("\nActors: {}", list.join("; "));
     }
     if !who.dates.is_empty() {
-        let list: Vec<String> = who.dates.iter().map(|d| format!("{} ({})", d.value, d.text)).collect();
+        let list: Vec<String> = who
+            .dates
+            .iter()
+            .map(|d| format!("{} ({})", d.value, d.text))
+            .collect();
         println!("Event dates: {}", list.join("; "));
     }
     println!("\nWhy each article is here:");

@@ -45,17 +45,31 @@ impl ParquetWriter {
                     Kind::Text => Type::primitive_type_builder(name, Physical::BYTE_ARRAY)
                         .with_converted_type(ConvertedType::UTF8)
                         .with_repetition(Repetition::OPTIONAL),
-                    Kind::Int => Type::primitive_type_builder(name, Physical::INT64).with_repetition(Repetition::OPTIONAL),
-                    Kind::Real => Type::primitive_type_builder(name, Physical::DOUBLE).with_repetition(Repetition::OPTIONAL),
+                    Kind::Int => Type::primitive_type_builder(name, Physical::INT64)
+                        .with_repetition(Repetition::OPTIONAL),
+                    Kind::Real => Type::primitive_type_builder(name, Physical::DOUBLE)
+                        .with_repetition(Repetition::OPTIONAL),
                 };
                 t.build().map(Arc::new)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let schema = Arc::new(Type::group_type_builder("record").with_fields(columns).build()?);
+        let schema = Arc::new(
+            Type::group_type_builder("record")
+                .with_fields(columns)
+                .build()?,
+        );
         let partial = path.with_extension("parquet.partial");
-        let file = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
-        let writer = SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))?;
-        Ok(ParquetWriter { fields, rows: Vec::new(), writer: Some(writer), partial, path: path.to_path_buf() })
+        let file = std::fs::File::create(&partial)
+            .with_context(|| format!("creating {}", partial.display()))?;
+        let writer =
+            SerializedFileWriter::new(file, schema, Arc::new(WriterProperties::builder().build()))?;
+        Ok(ParquetWriter {
+            fields,
+            rows: Vec::new(),
+            writer: Some(writer),
+            partial,
+            path: path.to_path_buf(),
+        })
     }
 
     fn flush(&mut self) -> anyhow::Result<()> {
@@ -70,17 +84,28 @@ impl ParquetWriter {
             let defined: Vec<i16> = cells.clone().map(|v| i16::from(!v.is_null())).collect();
             match (column.untyped(), kind) {
                 (ColumnWriter::ByteArrayColumnWriter(w), Kind::Text) => {
-                    let values: Vec<ByteArray> = cells.filter(|v| !v.is_null()).map(|v| ByteArray::from(text(v).as_str())).collect();
+                    let values: Vec<ByteArray> = cells
+                        .filter(|v| !v.is_null())
+                        .map(|v| ByteArray::from(text(v).as_str()))
+                        .collect();
                     w.write_batch(&values, Some(&defined), None)?;
                 }
                 (ColumnWriter::Int64ColumnWriter(w), Kind::Int) => {
                     let values: Vec<i64> = cells.filter_map(Value::as_i64).collect();
-                    let defined: Vec<i16> = self.rows.iter().map(|r| i16::from(r[i].as_i64().is_some())).collect();
+                    let defined: Vec<i16> = self
+                        .rows
+                        .iter()
+                        .map(|r| i16::from(r[i].as_i64().is_some()))
+                        .collect();
                     w.write_batch(&values, Some(&defined), None)?;
                 }
                 (ColumnWriter::DoubleColumnWriter(w), Kind::Real) => {
                     let values: Vec<f64> = cells.filter_map(Value::as_f64).collect();
-                    let defined: Vec<i16> = self.rows.iter().map(|r| i16::from(r[i].as_f64().is_some())).collect();
+                    let defined: Vec<i16> = self
+                        .rows
+                        .iter()
+                        .map(|r| i16::from(r[i].as_f64().is_some()))
+                        .collect();
                     w.write_batch(&values, Some(&defined), None)?;
                 }
                 _ => anyhow::bail!("column {i} does not match its declared kind"),
@@ -96,7 +121,8 @@ impl ParquetWriter {
     pub fn finish(mut self) -> anyhow::Result<()> {
         self.flush()?;
         self.writer.take().expect("open until finish").close()?;
-        std::fs::rename(&self.partial, &self.path).with_context(|| format!("moving the export to {}", self.path.display()))?;
+        std::fs::rename(&self.partial, &self.path)
+            .with_context(|| format!("moving the export to {}", self.path.display()))?;
         Ok(())
     }
 }
@@ -105,7 +131,12 @@ impl crate::output::Records for ParquetWriter {
     fn write<T: Serialize>(&mut self, record: &T) -> Result<(), wiretrace::store::StoreError> {
         let out = |e: String| wiretrace::store::StoreError::Output(e);
         let value = serde_json::to_value(record).map_err(|e| out(e.to_string()))?;
-        self.rows.push(self.fields.iter().map(|(name, _)| value.get(*name).cloned().unwrap_or(Value::Null)).collect());
+        self.rows.push(
+            self.fields
+                .iter()
+                .map(|(name, _)| value.get(*name).cloned().unwrap_or(Value::Null))
+                .collect(),
+        );
         if self.rows.len() >= ROW_GROUP {
             self.flush().map_err(|e| out(format!("{e:#}")))?;
         }

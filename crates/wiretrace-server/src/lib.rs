@@ -34,7 +34,12 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     pub fn new(db: PathBuf) -> ServerConfig {
-        ServerConfig { db, engine: Config::default(), max_body_bytes: 64 << 20, max_batch_articles: 10_000 }
+        ServerConfig {
+            db,
+            engine: Config::default(),
+            max_body_bytes: 64 << 20,
+            max_batch_articles: 10_000,
+        }
     }
 }
 
@@ -100,7 +105,10 @@ fn router(state: AppState) -> Router {
         .route("/ui/search", get(web::search_page))
         .route("/assets/{name}", get(web::asset))
         .fallback(api::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .with_state(state)
 }
 
@@ -113,17 +121,32 @@ pub async fn serve(
     let config = Arc::new(config);
     let metrics = Arc::new(metrics::Metrics::new());
     let writer = writer::Writer::start(config.clone(), metrics.clone())?;
-    let templates = Arc::new(std::sync::Mutex::new(wiretrace::extract::template::SiteTemplates::new()));
-    let state = AppState { config, writer: writer.clone(), metrics, templates };
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    let templates = Arc::new(std::sync::Mutex::new(
+        wiretrace::extract::template::SiteTemplates::new(),
+    ));
+    let state = AppState {
+        config,
+        writer: writer.clone(),
+        metrics,
+        templates,
+    };
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
     writer.stop().await;
     Ok(())
 }
 
 /// Bind `addr`, tell `on_listening` the address bound (the port may have been 0), and serve
 /// until Ctrl-C or SIGTERM, on a runtime of its own: the entry point for a program without one.
-pub fn run(addr: &str, config: ServerConfig, on_listening: impl FnOnce(std::net::SocketAddr)) -> Result<(), ServeError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+pub fn run(
+    addr: &str,
+    config: ServerConfig,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

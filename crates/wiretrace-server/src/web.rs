@@ -7,8 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
-use wiretrace::engine::StoredView;
 use wiretrace::attribution::QuoteKind;
+use wiretrace::engine::StoredView;
 use wiretrace::story::{Story, StoryArticle};
 use wiretrace::Alignment;
 
@@ -73,7 +73,12 @@ pub(crate) async fn story_list(State(state): State<AppState>, params: Params) ->
     let limit = params.int("limit", 50, 1..=500)?;
     let offset = params.int("offset", 0, 0..=i64::MAX)?;
     let f = filter.clone();
-    let (stories, more) = one_page(state.read(move |e| Ok(e.stories_where(&f, limit + 1, offset)?)).await?, limit);
+    let (stories, more) = one_page(
+        state
+            .read(move |e| Ok(e.stories_where(&f, limit + 1, offset)?))
+            .await?,
+        limit,
+    );
     let keep = |extra: &str| {
         let mut q: Vec<String> = ["q", "source", "agency", "from", "to", "min_articles"]
             .iter()
@@ -143,7 +148,10 @@ fn pair_of(story: &Story, params: &Params) -> Option<(String, String)> {
             .articles
             .iter()
             .filter(|x| x.id != a)
-            .max_by(|x, y| x.copied_from_earlier_fraction.total_cmp(&y.copied_from_earlier_fraction))
+            .max_by(|x, y| {
+                x.copied_from_earlier_fraction
+                    .total_cmp(&y.copied_from_earlier_fraction)
+            })
             .map(|x| x.id.clone())
     })?;
     Some((a, b))
@@ -156,9 +164,16 @@ const TIMELINE_SHOWN: usize = 300;
 const PASSAGES_SHOWN: usize = 100;
 
 /// `GET /ui/stories/{id}`: one story.
-pub(crate) async fn story_page(State(state): State<AppState>, Path(raw): Path<String>, params: Params) -> PageResult {
+pub(crate) async fn story_page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    params: Params,
+) -> PageResult {
     let id = story_id(&raw)?;
-    let story = state.read(move |e| Ok(e.find_story(id, 0, PASSAGES_SHOWN)?)).await?.ok_or_else(|| ApiError::not_found(format!("no story {id} is stored")))?;
+    let story = state
+        .read(move |e| Ok(e.find_story(id, 0, PASSAGES_SHOWN)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no story {id} is stored")))?;
     let pair = match pair_of(&story, &params) {
         Some((a, b)) => {
             let found = state.read(move |e| Ok(e.compare_stored(&a, &b)?)).await?;
@@ -225,7 +240,12 @@ pub(crate) async fn story_page(State(state): State<AppState>, Path(raw): Path<St
 fn event_reason(detail: &serde_json::Value) -> String {
     match detail.get("reason").and_then(|r| r.as_str()) {
         Some(r) => match detail.get("similarity") {
-            Some(s) => format!("{r} ({})", s.get("score").map(|x| x.to_string()).unwrap_or_else(|| s.to_string())),
+            Some(s) => format!(
+                "{r} ({})",
+                s.get("score")
+                    .map(|x| x.to_string())
+                    .unwrap_or_else(|| s.to_string())
+            ),
             None => r.to_string(),
         },
         None => detail.to_string(),
@@ -284,7 +304,11 @@ fn side_by_side(story: i64, s: &Story, x: &StoredView, y: &StoredView, al: &Alig
     let of = |id: &str| s.articles.iter().find(|a| a.id == id);
     let a_spans: Vec<(usize, usize)> = al.passages.iter().map(|p| (p.a_start, p.a_end)).collect();
     let b_spans: Vec<(usize, usize)> = al.passages.iter().map(|p| (p.b_start, p.b_end)).collect();
-    let added = |id: &str| of(id).map(|a| a.added.iter().map(|t| (t.start, t.end)).collect::<Vec<_>>()).unwrap_or_default();
+    let added = |id: &str| {
+        of(id)
+            .map(|a| a.added.iter().map(|t| (t.start, t.end)).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     html! {
         section #compare {
             h2 { "Side by side" }
@@ -318,7 +342,14 @@ fn article_select(name: &str, s: &Story, chosen: &str) -> Markup {
     }
 }
 
-fn column(side: &str, other: &str, v: &StoredView, copied: f64, shared: &[(usize, usize)], added: &[(usize, usize)]) -> Markup {
+fn column(
+    side: &str,
+    other: &str,
+    v: &StoredView,
+    copied: f64,
+    shared: &[(usize, usize)],
+    added: &[(usize, usize)],
+) -> Markup {
     let a = &v.article;
     html! {
         article.col id={ "col-" (side) } data-side=(side) {
@@ -332,7 +363,13 @@ fn column(side: &str, other: &str, v: &StoredView, copied: f64, shared: &[(usize
 
 /// The body's paragraphs with shared passages (`shared[k]`, character offsets into the body
 /// joined by blank lines) as linked marks and the outlet's own stretches as insertions.
-fn marked_body(paragraphs: &[String], side: &str, other: &str, shared: &[(usize, usize)], added: &[(usize, usize)]) -> Markup {
+fn marked_body(
+    paragraphs: &[String],
+    side: &str,
+    other: &str,
+    shared: &[(usize, usize)],
+    added: &[(usize, usize)],
+) -> Markup {
     const NONE: u32 = 0;
     const ADDED: u32 = 1;
     let total: usize = paragraphs.iter().map(|p| p.chars().count() + 2).sum();
@@ -412,9 +449,16 @@ fn quotes(s: &Story) -> Markup {
 }
 
 /// `GET /ui/articles/{id}`: one article.
-pub(crate) async fn article_page(State(state): State<AppState>, Path(id): Path<String>, params: Params) -> PageResult {
+pub(crate) async fn article_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    params: Params,
+) -> PageResult {
     let wanted = id.clone();
-    let v = state.read(move |e| Ok(e.article(&wanted)?)).await?.ok_or_else(|| ApiError::not_found(format!("no article {id:?} is stored")))?;
+    let v = state
+        .read(move |e| Ok(e.article(&wanted)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no article {id:?} is stored")))?;
     let a = &v.article;
     let from = |k: &str| a.fields_from.get(k).cloned().unwrap_or_default();
     let join = |v: &[String]| (!v.is_empty()).then(|| v.join(", "));
@@ -429,7 +473,12 @@ pub(crate) async fn article_page(State(state): State<AppState>, Path(id): Path<S
         ("url", a.url.clone()),
         ("canonical_url", a.canonical_url.clone()),
         ("fetched", a.fetched.clone()),
-        ("charset", a.fields_from.get("charset").map(|_| a.decoded_from.clone().unwrap_or_else(|| "UTF-8".into()))),
+        (
+            "charset",
+            a.fields_from
+                .get("charset")
+                .map(|_| a.decoded_from.clone().unwrap_or_else(|| "UTF-8".into())),
+        ),
     ];
     let open = params.text("debris").is_some();
     let title = a.title.clone().unwrap_or_else(|| a.id.clone());
@@ -476,7 +525,13 @@ pub(crate) async fn search_page(State(state): State<AppState>, params: Params) -
     let offset = params.int("offset", 0, 0..=i64::MAX)?;
     let limit = 20;
     let query = q.clone();
-    let found = if q.is_empty() { Vec::new() } else { state.read(move |e| Ok(e.search(&query, limit + 1, offset)?)).await? };
+    let found = if q.is_empty() {
+        Vec::new()
+    } else {
+        state
+            .read(move |e| Ok(e.search(&query, limit + 1, offset)?))
+            .await?
+    };
     let (hits, more) = one_page(found, limit);
     let body = html! {
         h1 { "Search" }
@@ -517,8 +572,18 @@ fn highlight(text: &str, matches: &[(usize, usize)]) -> Markup {
 pub(crate) async fn asset(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "app.css" => (include_str!("../assets/app.css"), "text/css; charset=utf-8"),
-        "app.js" => (include_str!("../assets/app.js"), "text/javascript; charset=utf-8"),
+        "app.js" => (
+            include_str!("../assets/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
         _ => return ApiError::not_found(format!("no asset {name:?}")).into_response(),
     };
-    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "max-age=300")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
 }

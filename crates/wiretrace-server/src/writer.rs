@@ -34,7 +34,10 @@ pub(crate) struct Writer {
 
 impl Writer {
     /// Open the store on a new thread (its migrations run there) and start taking jobs.
-    pub(crate) fn start(config: Arc<ServerConfig>, metrics: Arc<Metrics>) -> Result<Writer, wiretrace::Error> {
+    pub(crate) fn start(
+        config: Arc<ServerConfig>,
+        metrics: Arc<Metrics>,
+    ) -> Result<Writer, wiretrace::Error> {
         let (queue, jobs) = mpsc::sync_channel::<Job>(1024);
         let (opened_tx, opened) = mpsc::channel();
         let thread = std::thread::Builder::new()
@@ -58,11 +61,17 @@ impl Writer {
             Ok(Err(e)) => return Err(e),
             Err(_) => panic!("the writer thread ended before opening the store"),
         }
-        Ok(Writer { queue, done: Arc::new(std::sync::Mutex::new(Some(thread))) })
+        Ok(Writer {
+            queue,
+            done: Arc::new(std::sync::Mutex::new(Some(thread))),
+        })
     }
 
     /// Queue documents and wait until they are committed.
-    pub(crate) async fn ingest(&self, docs: Vec<Result<Prepared, InputError>>) -> Result<Vec<Ingested>, String> {
+    pub(crate) async fn ingest(
+        &self,
+        docs: Vec<Result<Prepared, InputError>>,
+    ) -> Result<Vec<Ingested>, String> {
         let (reply, answer) = oneshot::channel();
         let queue = self.queue.clone();
         // The queue is bounded: a full one makes requests wait here (off the async threads).
@@ -70,7 +79,9 @@ impl Writer {
             .await
             .map_err(|e| e.to_string())?
             .map_err(|_| "the store writer has stopped".to_string())?;
-        answer.await.map_err(|_| "the store writer stopped before answering".to_string())?
+        answer
+            .await
+            .map_err(|_| "the store writer stopped before answering".to_string())?
     }
 
     /// Let the thread finish what is queued, then end it.
@@ -98,7 +109,8 @@ fn run(engine: &mut Engine, jobs: mpsc::Receiver<Job>, metrics: &Metrics) {
             }
         }
         let sizes: Vec<usize> = batch.iter().map(|j| j.docs.len()).collect();
-        let (docs, replies): (Vec<_>, Vec<_>) = batch.into_iter().map(|j| (j.docs, j.reply)).unzip();
+        let (docs, replies): (Vec<_>, Vec<_>) =
+            batch.into_iter().map(|j| (j.docs, j.reply)).unzip();
         let started = std::time::Instant::now();
         match engine.ingest_prepared(docs.into_iter().flatten().collect()) {
             Ok(all) => {

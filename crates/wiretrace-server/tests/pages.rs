@@ -17,7 +17,10 @@ fn the_pages_an_analyst_reads() {
     assert_eq!(status, 200);
     assert!(list.contains("Taliban maintain ties to Al Qaeda affiliate, says Pentagon"));
     assert!(list.contains(&format!("href=\"/ui/stories/{story}\"")));
-    assert!(list.contains("Dawn, Salaam Times") && list.contains("AFP"), "sources and agencies");
+    assert!(
+        list.contains("Dawn, Salaam Times") && list.contains("AFP"),
+        "sources and agencies"
+    );
     assert!(list.contains("name=\"viewport\""), "fit for a phone");
     let (_, none) = s.get_text("/?agency=Reuters");
     assert!(none.contains("No stories match"));
@@ -33,10 +36,16 @@ fn the_pages_an_analyst_reads() {
     let (status, article) = s.get_text("/ui/articles/salaam?debris=1");
     assert_eq!(status, 200);
     assert!(article.contains("Where it came from") && article.contains("declared"));
-    assert!(article.contains("<details id=\"debris\" open"), "debris shown when asked for");
+    assert!(
+        article.contains("<details id=\"debris\" open"),
+        "debris shown when asked for"
+    );
     assert!(article.contains("<code>comment</code>") || article.contains("<code>caption</code>"));
     let (_, closed) = s.get_text("/ui/articles/salaam");
-    assert!(closed.contains("<details id=\"debris\">"), "and folded away otherwise");
+    assert!(
+        closed.contains("<details id=\"debris\">"),
+        "and folded away otherwise"
+    );
 
     let (status, found) = s.get_text("/ui/search?q=inmates");
     assert_eq!(status, 200);
@@ -57,10 +66,21 @@ fn text_from_articles_is_escaped() {
     let (status, v) = s.post("/articles", "application/json", evil.to_string().as_bytes());
     assert_eq!(status, 201, "{v}");
     let story = v["articles"][0]["story"].as_i64().unwrap();
-    for path in ["/".to_string(), format!("/ui/stories/{story}"), "/ui/articles/x%3Cy".to_string(), "/ui/search?q=tags".to_string()] {
+    for path in [
+        "/".to_string(),
+        format!("/ui/stories/{story}"),
+        "/ui/articles/x%3Cy".to_string(),
+        "/ui/search?q=tags".to_string(),
+    ] {
         let (status, html) = s.get_text(&path);
         assert_eq!(status, 200, "{path}");
-        assert!(!html.contains("<script>alert"), "{path} lets markup through");
-        assert!(!html.contains("<b>tags</b>") && !html.contains("<i>"), "{path}");
+        assert!(
+            !html.contains("<script>alert"),
+            "{path} lets markup through"
+        );
+        assert!(
+            !html.contains("<b>tags</b>") && !html.contains("<i>"),
+            "{path}"
+        );
     }
 }

@@ -20,13 +20,25 @@ const ANCHORS: usize = 160;
 
 fn article(rng: &mut Rng, phrases: &Zipf) -> Keys {
     let anchors = (0..ANCHORS)
-        .map(|_| if rng.next() % 10 == 0 { phrases.draw(rng) as u64 * 0x9E37_79B9_7F4A_7C15 } else { rng.next() })
+        .map(|_| {
+            if rng.next() % 10 == 0 {
+                phrases.draw(rng) as u64 * 0x9E37_79B9_7F4A_7C15
+            } else {
+                rng.next()
+            }
+        })
         .collect();
-    Keys { anchors, bands: (0..8).map(|_| rng.next()).collect() }
+    Keys {
+        anchors,
+        bands: (0..8).map(|_| rng.next()).collect(),
+    }
 }
 
 fn main() {
-    let articles: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let articles: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let phrases = Zipf::new(100_000);
     let mut rng = Rng(0xC0FFEE);
     let mut index = Index::new(IndexParams::default());
@@ -53,9 +65,19 @@ fn main() {
     for q in 0..2_000 {
         let (query, source) = if q % 2 == 0 {
             let (seq, base) = &sample[(rng.next() % sample.len() as u64) as usize];
-            let mut anchors: Vec<u64> = base.anchors.iter().copied().filter(|_| rng.next() % 10 >= 3).collect();
+            let mut anchors: Vec<u64> = base
+                .anchors
+                .iter()
+                .copied()
+                .filter(|_| rng.next() % 10 >= 3)
+                .collect();
             anchors.extend((0..ANCHORS / 5).map(|_| rng.next()));
-            let bands = base.bands.iter().enumerate().map(|(i, &b)| if i < 2 { b } else { rng.next() }).collect();
+            let bands = base
+                .bands
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| if i < 2 { b } else { rng.next() })
+                .collect();
             (Keys { anchors, bands }, Some(*seq as i64))
         } else {
             (article(&mut rng, &phrases), None)

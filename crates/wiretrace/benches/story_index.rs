@@ -16,7 +16,10 @@ fn synthetic_profile(rng: &mut Rng, words: &Zipf, actors: &Zipf, p: &StoryParams
     for _ in 0..150 {
         let r = words.draw(rng);
         // Frequent words weigh little (their IDF is low).
-        w.push((word_term(r as u64 * 0x9E37_79B9_7F4A_7C15), ((r + 2) as f32).ln()));
+        w.push((
+            word_term(r as u64 * 0x9E37_79B9_7F4A_7C15),
+            ((r + 2) as f32).ln(),
+        ));
     }
     for _ in 0..12 {
         let r = actors.draw(rng);
@@ -25,11 +28,20 @@ fn synthetic_profile(rng: &mut Rng, words: &Zipf, actors: &Zipf, p: &StoryParams
     let counts = w.iter().map(|(t, _)| (*t, 1u32)).collect();
     let weight: std::collections::HashMap<u64, f32> = w.into_iter().collect();
     // Document frequency falling with the weight drawn: the profile keeps the heaviest terms.
-    wiretrace::story::profile(&counts, |t| (1000.0 / weight[&t]) as u64, 1_000_000, p.profile_terms, p.profile_actors)
+    wiretrace::story::profile(
+        &counts,
+        |t| (1000.0 / weight[&t]) as u64,
+        1_000_000,
+        p.profile_terms,
+        p.profile_actors,
+    )
 }
 
 fn main() {
-    let stories: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let stories: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let p = StoryParams::default();
     let (words, actors) = (Zipf::new(200_000), Zipf::new(50_000));
     let mut rng = Rng(0x5EED);
@@ -40,7 +52,16 @@ fn main() {
         let profile = synthetic_profile(&mut rng, &words, &actors, &p);
         stored.push(profile.clone());
         let day = Some(18_000 + (id as i32 * 30 / stories as i32));
-        index.put(id, StoryEntry { members: 1, profile, first_day: day, last_day: day, last_seq: id });
+        index.put(
+            id,
+            StoryEntry {
+                members: 1,
+                profile,
+                first_day: day,
+                last_day: day,
+                last_seq: id,
+            },
+        );
     }
     let build = t.elapsed().as_secs_f64();
     let queries = 2_000;
@@ -50,7 +71,13 @@ fn main() {
         let profile = if q % 2 == 0 {
             // An edited copy: a stored profile with a fifth of its terms dropped.
             let base = &stored[(rng.next() % stories as u64) as usize];
-            Profile(base.0.iter().copied().filter(|_| rng.next() % 5 != 0).collect())
+            Profile(
+                base.0
+                    .iter()
+                    .copied()
+                    .filter(|_| rng.next() % 5 != 0)
+                    .collect(),
+            )
         } else {
             synthetic_profile(&mut rng, &words, &actors, &p)
         };

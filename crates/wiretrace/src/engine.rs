@@ -19,8 +19,9 @@ use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits
 use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
 use crate::store::{OptionalRow, StoryState};
 use crate::story::{
-    centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom, Profile, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex,
-    Similarity, StoryParams, StoryPassage, StorySummary, Stretch, TermStats,
+    centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom,
+    Profile, Similarity, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex, StoryParams,
+    StoryPassage, StorySummary, Stretch, TermStats,
 };
 use crate::text::tokenize;
 
@@ -51,22 +52,34 @@ pub enum Progress<'a> {
     /// Inputs found: files and their total size.
     Started { files: usize, bytes: u64 },
     /// One more article stored or recognised as already stored.
-    Article { files_done: usize, articles: usize, bytes_done: u64 },
+    Article {
+        files_done: usize,
+        articles: usize,
+        bytes_done: u64,
+    },
     /// An input or record was skipped.
     Skipped(&'a InputError),
 }
 
 /// Read and clean every article under `paths`, without a store. Bad inputs go to `on_skip`.
-pub fn read_articles(paths: &[PathBuf], config: &Config, on_skip: &mut dyn FnMut(&InputError)) -> Vec<Article> {
+pub fn read_articles(
+    paths: &[PathBuf],
+    config: &Config,
+    on_skip: &mut dyn FnMut(&InputError),
+) -> Vec<Article> {
     let found = discover(paths);
     found.errors.iter().for_each(&mut *on_skip);
     let mut out = Vec::new();
     let mut templates = SiteTemplates::new();
     for file in &found.files {
-        read_file(file, config.read, &mut |r| match r.and_then(|raw| clean(raw, &mut templates)) {
-            Ok(a) => out.push(a),
-            Err(e) => on_skip(&e),
-        });
+        read_file(
+            file,
+            config.read,
+            &mut |r| match r.and_then(|raw| clean(raw, &mut templates)) {
+                Ok(a) => out.push(a),
+                Err(e) => on_skip(&e),
+            },
+        );
     }
     out
 }
@@ -74,11 +87,16 @@ pub fn read_articles(paths: &[PathBuf], config: &Config, on_skip: &mut dyn FnMut
 /// Read the one article held by `path`.
 pub fn read_one(path: &Path, config: &Config) -> Result<Article, Error> {
     let mut skipped = Vec::new();
-    let mut articles = read_articles(&[path.to_path_buf()], config, &mut |e| skipped.push(e.clone()));
+    let mut articles = read_articles(&[path.to_path_buf()], config, &mut |e| {
+        skipped.push(e.clone())
+    });
     match (articles.len(), skipped.len()) {
         (1, 0) => Ok(articles.pop().unwrap()),
         (0, 1) => Err(Error::Input(skipped.pop().unwrap())),
-        (n, s) => Err(Error::NotOneArticle { path: path.display().to_string(), count: n + s }),
+        (n, s) => Err(Error::NotOneArticle {
+            path: path.display().to_string(),
+            count: n + s,
+        }),
     }
 }
 
@@ -89,12 +107,29 @@ pub fn compare(a: &Article, b: &Article, params: AlignParams) -> Alignment {
 
 /// How close two articles are as parts of one story, by the measure the clusterer uses. With
 /// `terms` (a store's document frequencies) words are TF-IDF weighted; without, by counts alone.
-pub fn story_similarity(a: &Article, b: &Article, terms: Option<&TermStats>, params: &StoryParams) -> Similarity {
+pub fn story_similarity(
+    a: &Article,
+    b: &Article,
+    terms: Option<&TermStats>,
+    params: &StoryParams,
+) -> Similarity {
     let prof = |x: &Article| {
         let counts = article_counts(x.title.as_deref(), &x.body_text());
         match terms {
-            Some(t) => profile(&counts, |term| t.df(term) + 1, t.docs + 1, params.profile_terms, params.profile_actors),
-            None => profile(&counts, |_| 1, 1, params.profile_terms, params.profile_actors),
+            Some(t) => profile(
+                &counts,
+                |term| t.df(term) + 1,
+                t.docs + 1,
+                params.profile_terms,
+                params.profile_actors,
+            ),
+            None => profile(
+                &counts,
+                |_| 1,
+                1,
+                params.profile_terms,
+                params.profile_actors,
+            ),
         }
     };
     let days = |x: &Article| x.published.as_deref().and_then(day_number);
@@ -130,11 +165,20 @@ pub fn prepared(article: Article) -> Prepared {
     let text = AlignedText::new(body.as_str());
     let title = article.title.clone().unwrap_or_default();
     let terms = term_counts(&tokenize(&title), &title, &text.tokens, &body);
-    Prepared { article, body, sayings, text, terms }
+    Prepared {
+        article,
+        body,
+        sayings,
+        text,
+        terms,
+    }
 }
 
 /// [`prepare`] with templates shared by several threads: the lock is held only to apply them.
-pub fn prepare_shared(raw: RawDoc, templates: &std::sync::Mutex<SiteTemplates>) -> Result<Prepared, InputError> {
+pub fn prepare_shared(
+    raw: RawDoc,
+    templates: &std::sync::Mutex<SiteTemplates>,
+) -> Result<Prepared, InputError> {
     let mut article = extract(&raw);
     if let Ok(mut t) = templates.lock() {
         t.apply(&mut article);
@@ -151,7 +195,10 @@ fn clean(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Article, InputErr
 /// An article with nothing left after cleaning is an input error.
 fn with_body(article: Article, raw: RawDoc) -> Result<Article, InputError> {
     if article.body.is_empty() {
-        return Err(InputError { origin: raw.origin, problem: Problem::NoBody });
+        return Err(InputError {
+            origin: raw.origin,
+            problem: Problem::NoBody,
+        });
     }
     Ok(article)
 }
@@ -293,9 +340,15 @@ impl Default for TraceOptions {
 
 /// What the reading thread hands to the ingesting one.
 enum Fed {
-    Article { prepared: Prepared, file: usize, into_file: u64 },
+    Article {
+        prepared: Prepared,
+        file: usize,
+        into_file: u64,
+    },
     Skipped(InputError),
-    FileDone { bytes: u64 },
+    FileDone {
+        bytes: u64,
+    },
 }
 
 /// What the engine keeps in memory beside the store: the candidate index, the stories'
@@ -316,7 +369,15 @@ struct Memory {
 
 impl Memory {
     fn new(params: IndexParams) -> Memory {
-        Memory { index: None, upto: 0, snapshot_len: 0, from_snapshot: false, params, stories: None, terms: None }
+        Memory {
+            index: None,
+            upto: 0,
+            snapshot_len: 0,
+            from_snapshot: false,
+            params,
+            stories: None,
+            terms: None,
+        }
     }
 
     fn catch_up(&mut self, store: &Store) -> Result<(), Error> {
@@ -326,7 +387,9 @@ impl Memory {
             // stored article's keys takes about a minute at a million articles.
             if let Some((upto, bytes)) = read.index_snapshot()? {
                 let stored_upto = read.last_seq()?;
-                if let Some(index) = Index::from_bytes(&bytes, self.params).filter(|_| upto <= stored_upto) {
+                if let Some(index) =
+                    Index::from_bytes(&bytes, self.params).filter(|_| upto <= stored_upto)
+                {
                     self.snapshot_len = index.len();
                     self.from_snapshot = true;
                     self.index = Some(index);
@@ -346,7 +409,10 @@ impl Memory {
             stories.put(id, entry);
         }
         if self.terms.is_none() {
-            self.terms = Some(TermStats::new(read.term_dfs()?, read.article_count()? as u64));
+            self.terms = Some(TermStats::new(
+                read.term_dfs()?,
+                read.article_count()? as u64,
+            ));
         }
         Ok(())
     }
@@ -354,7 +420,11 @@ impl Memory {
     /// Write the batch's term counts and commit it; on failure forget everything held, since
     /// it may describe articles the store does not have.
     fn commit(&mut self, store: &mut Store) -> Result<(), Error> {
-        let pending = self.terms.as_mut().map(TermStats::take_pending).unwrap_or_default();
+        let pending = self
+            .terms
+            .as_mut()
+            .map(TermStats::take_pending)
+            .unwrap_or_default();
         let flushed = store.write(|w| w.add_term_counts(&pending));
         let committed = flushed.and_then(|()| store.commit_batch());
         if let Err(e) = committed {
@@ -368,12 +438,16 @@ impl Memory {
     /// Keep a snapshot of the index once it has grown by a tenth since the last one. A snapshot
     /// is a cache: failing to keep one loses nothing, so it is reported, not raised.
     fn keep_snapshot(&mut self, store: &mut Store) -> bool {
-        let Some(index) = &self.index else { return false };
+        let Some(index) = &self.index else {
+            return false;
+        };
         let grown = index.len().saturating_sub(self.snapshot_len);
         if grown == 0 || grown * 10 < index.len() {
             return false;
         }
-        let kept = store.save_index_snapshot(self.upto, &index.to_bytes()).is_ok();
+        let kept = store
+            .save_index_snapshot(self.upto, &index.to_bytes())
+            .is_ok();
         if kept {
             self.snapshot_len = index.len();
         }
@@ -388,7 +462,13 @@ impl Memory {
 impl Engine {
     pub fn open(db: &Path, config: Config) -> Result<Engine, Error> {
         let texts = lru::LruCache::new(std::num::NonZeroUsize::new(4096).unwrap());
-        Ok(Engine { store: Store::open(db)?, config, memory: Memory::new(config.index), texts, templates: SiteTemplates::new() })
+        Ok(Engine {
+            store: Store::open(db)?,
+            config,
+            memory: Memory::new(config.index),
+            texts,
+            templates: SiteTemplates::new(),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -396,7 +476,11 @@ impl Engine {
     }
 
     /// Ingest every article under `paths` in order, and report the stories they are in.
-    pub fn trace(&mut self, paths: &[PathBuf], on: &mut dyn FnMut(Progress)) -> Result<TraceReport, Error> {
+    pub fn trace(
+        &mut self,
+        paths: &[PathBuf],
+        on: &mut dyn FnMut(Progress),
+    ) -> Result<TraceReport, Error> {
         self.trace_with(paths, TraceOptions::default(), on)
     }
 
@@ -415,12 +499,18 @@ impl Engine {
             bytes: found.files.iter().map(|f| f.bytes).sum(),
             ..Default::default()
         };
-        on(Progress::Started { files: summary.files, bytes: summary.bytes });
+        on(Progress::Started {
+            files: summary.files,
+            bytes: summary.bytes,
+        });
         let mut skipped: Vec<InputError> = Vec::new();
         let mut skip = |e: InputError, on: &mut dyn FnMut(Progress), summary: &mut TraceSummary| {
             on(Progress::Skipped(&e));
             summary.skipped += 1;
-            *summary.skipped_by_reason.entry(e.problem.label().to_string()).or_default() += 1;
+            *summary
+                .skipped_by_reason
+                .entry(e.problem.label().to_string())
+                .or_default() += 1;
             skipped.push(e);
         };
         for e in found.errors {
@@ -451,8 +541,13 @@ impl Engine {
                         }
                         let fed = match r.and_then(|raw| prepare(raw, &mut templates)) {
                             Ok(prepared) => {
-                                into_file = (into_file + prepared.body.len() as u64).min(file.bytes);
-                                Fed::Article { prepared, file: n, into_file }
+                                into_file =
+                                    (into_file + prepared.body.len() as u64).min(file.bytes);
+                                Fed::Article {
+                                    prepared,
+                                    file: n,
+                                    into_file,
+                                }
                             }
                             Err(e) => Fed::Skipped(e),
                         };
@@ -474,7 +569,11 @@ impl Engine {
                     match fed {
                         Fed::Skipped(e) => skip(e, on, &mut summary),
                         Fed::FileDone { bytes } => bytes_done += bytes,
-                        Fed::Article { prepared, file, into_file } => {
+                        Fed::Article {
+                            prepared,
+                            file,
+                            into_file,
+                        } => {
                             summary.articles += 1;
                             match self.ingest(prepared, &mut summary)? {
                                 Outcome::New(seq) => {
@@ -490,7 +589,11 @@ impl Engine {
                             batch.tick(&mut self.store, &mut self.memory)?;
                             summary.stage_seconds.store += t.elapsed().as_secs_f64();
                             let bytes_done = bytes_done + into_file;
-                            on(Progress::Article { files_done: file, articles: summary.articles, bytes_done });
+                            on(Progress::Article {
+                                files_done: file,
+                                articles: summary.articles,
+                                bytes_done,
+                            });
                         }
                     }
                 }
@@ -514,7 +617,10 @@ impl Engine {
         }
         summary.stories = story_ids.len();
         let stories = if options.stories {
-            story_ids.into_iter().map(|id| self.story(id)).collect::<Result<Vec<_>, _>>()?
+            story_ids
+                .into_iter()
+                .map(|id| self.story(id))
+                .collect::<Result<Vec<_>, _>>()?
         } else {
             Vec::new()
         };
@@ -522,15 +628,26 @@ impl Engine {
         if let Some(index) = &self.memory.index {
             summary.indexed_articles = index.len();
             summary.index_bytes = index.memory_bytes();
-            summary.index_bytes_per_article = (index.memory_bytes() as f64 / index.len().max(1) as f64).round();
+            summary.index_bytes_per_article =
+                (index.memory_bytes() as f64 / index.len().max(1) as f64).round();
         }
         summary.stage_seconds.round();
         summary.seconds = started.elapsed().as_secs_f64();
-        Ok(TraceReport { stories, summary, skipped })
+        Ok(TraceReport {
+            stories,
+            summary,
+            skipped,
+        })
     }
 
     fn ingest(&mut self, prepared: Prepared, summary: &mut TraceSummary) -> Result<Outcome, Error> {
-        let Prepared { mut article, body, sayings, text, terms: counts } = prepared;
+        let Prepared {
+            mut article,
+            body,
+            sayings,
+            text,
+            terms: counts,
+        } = prepared;
         let hash = content_hash(&article, &body);
         let read = self.store.read();
         match read.find(&article.id)? {
@@ -553,7 +670,12 @@ impl Engine {
         if self.memory.index.is_none() {
             self.memory.catch_up(&self.store)?;
         }
-        let (cands, _) = self.memory.index.as_ref().expect("caught up").candidates(&article_keys);
+        let (cands, _) = self
+            .memory
+            .index
+            .as_ref()
+            .expect("caught up")
+            .candidates(&article_keys);
         summary.candidates += cands.len();
         summary.near_duplicate_candidates += cands.iter().filter(|c| c.bands > 0).count();
         summary.stage_seconds.candidates += t.elapsed().as_secs_f64();
@@ -591,7 +713,13 @@ impl Engine {
         let sp = cfg.story;
         let terms = self.memory.terms.as_mut().expect("caught up");
         let docs = terms.docs + 1;
-        let prof = profile(&counts, |t| terms.df(t) + 1, docs, sp.profile_terms, sp.profile_actors);
+        let prof = profile(
+            &counts,
+            |t| terms.df(t) + 1,
+            docs,
+            sp.profile_terms,
+            sp.profile_actors,
+        );
         let day = article.published.as_deref().and_then(day_number);
         let story_index = self.memory.stories.as_mut().expect("caught up");
         let story_seconds = &mut summary.stage_seconds.story;
@@ -755,15 +883,24 @@ impl Engine {
     /// every stored article is committed, so it may be acknowledged. Documents that cannot be
     /// read or cleaned are reported in their place and skipped. On `Err` nothing of the batch
     /// may be counted on (part of it may be stored; giving it again is harmless).
-    pub fn ingest_docs(&mut self, docs: Vec<Result<RawDoc, InputError>>) -> Result<Vec<Ingested>, Error> {
+    pub fn ingest_docs(
+        &mut self,
+        docs: Vec<Result<RawDoc, InputError>>,
+    ) -> Result<Vec<Ingested>, Error> {
         let templates = &mut self.templates;
-        let prepared = docs.into_iter().map(|d| d.and_then(|raw| prepare(raw, templates))).collect();
+        let prepared = docs
+            .into_iter()
+            .map(|d| d.and_then(|raw| prepare(raw, templates)))
+            .collect();
         self.ingest_prepared(prepared)
     }
 
     /// [`Engine::ingest_docs`] for documents already [`prepare`]d (on other threads: a server
     /// prepares each request's articles on its own thread and stores them on one).
-    pub fn ingest_prepared(&mut self, docs: Vec<Result<Prepared, InputError>>) -> Result<Vec<Ingested>, Error> {
+    pub fn ingest_prepared(
+        &mut self,
+        docs: Vec<Result<Prepared, InputError>>,
+    ) -> Result<Vec<Ingested>, Error> {
         let mut summary = TraceSummary::default();
         let mut seqs: Vec<Result<(i64, IngestStatus), InputError>> = Vec::with_capacity(docs.len());
         Batch::start(&mut self.store)?;
@@ -791,9 +928,19 @@ impl Engine {
             .map(|x| match x {
                 Ok((seq, status)) => {
                     let a = r.article(seq)?;
-                    Ok(Ingested { id: Some(a.id), status, story: Some(a.story), error: None })
+                    Ok(Ingested {
+                        id: Some(a.id),
+                        status,
+                        story: Some(a.story),
+                        error: None,
+                    })
                 }
-                Err(e) => Ok(Ingested { id: None, status: IngestStatus::Skipped, story: None, error: Some(e) }),
+                Err(e) => Ok(Ingested {
+                    id: None,
+                    status: IngestStatus::Skipped,
+                    story: None,
+                    error: Some(e),
+                }),
             })
             .collect()
     }
@@ -821,21 +968,42 @@ impl Engine {
     /// The stored article `id`, if there is one.
     pub fn article(&self, id: &str) -> Result<Option<StoredView>, Error> {
         let r = self.store.read();
-        let Some(seq) = r.seq_of(id)? else { return Ok(None) };
+        let Some(seq) = r.seq_of(id)? else {
+            return Ok(None);
+        };
         let a = r.article(seq)?;
-        Ok(Some(StoredView { seq, story: a.story, copy_group: a.copy_group, words: a.words, article: r.full_article(seq)? }))
+        Ok(Some(StoredView {
+            seq,
+            story: a.story,
+            copy_group: a.copy_group,
+            words: a.words,
+            article: r.full_article(seq)?,
+        }))
     }
 
     /// The passages two stored articles share, and what each adds; `None` names a missing id.
-    pub fn compare_stored(&self, a: &str, b: &str) -> Result<Result<(StoredView, StoredView, Alignment), String>, Error> {
-        let Some(x) = self.article(a)? else { return Ok(Err(a.to_string())) };
-        let Some(y) = self.article(b)? else { return Ok(Err(b.to_string())) };
+    pub fn compare_stored(
+        &self,
+        a: &str,
+        b: &str,
+    ) -> Result<Result<(StoredView, StoredView, Alignment), String>, Error> {
+        let Some(x) = self.article(a)? else {
+            return Ok(Err(a.to_string()));
+        };
+        let Some(y) = self.article(b)? else {
+            return Ok(Err(b.to_string()));
+        };
         let alignment = compare(&x.article, &y.article, self.config.align);
         Ok(Ok((x, y, alignment)))
     }
 
     /// Stories through a filter, latest first (see [`crate::store::Reader::stories_where`]).
-    pub fn stories_where(&self, filter: &StoryFilter, limit: i64, offset: i64) -> Result<Vec<StorySummary>, Error> {
+    pub fn stories_where(
+        &self,
+        filter: &StoryFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StorySummary>, Error> {
         Ok(self.store.read().stories_where(filter, limit, offset)?)
     }
 
@@ -865,7 +1033,14 @@ impl Engine {
         if members > MAX_TRACED_ARTICLES as i64 {
             let (sources, credits) = r.story_sources_and_credits(id, MAX_TRACED_ARTICLES as i64)?;
             let listed = r.story_articles_upto(id, MAX_TRACED_ARTICLES as i64)?;
-            return Ok(untraced_story(id, listed, members as usize, (first_seen, last_seen), sources, credits));
+            return Ok(untraced_story(
+                id,
+                listed,
+                members as usize,
+                (first_seen, last_seen),
+                sources,
+                credits,
+            ));
         }
         let stored = r.story_articles(id)?;
         let mut agencies: Vec<String> = Vec::new();
@@ -887,7 +1062,9 @@ impl Engine {
         let mut articles = Vec::with_capacity(stored.len());
         let mut bodies = Vec::with_capacity(stored.len());
         // Copies without a date of their own count relative dates from the story's first.
-        let story_anchor = first_seen.as_deref().and_then(crate::extract::date::parse_declared);
+        let story_anchor = first_seen
+            .as_deref()
+            .and_then(crate::extract::date::parse_declared);
         let mut attributions = Vec::with_capacity(stored.len());
         let mut kept = r.story_sayings(id)?;
         for (i, a) in stored.iter().enumerate() {
@@ -895,9 +1072,14 @@ impl Engine {
             let full = r.full_article(a.seq)?;
             let anchor = attribution::anchor_of(&full).or(story_anchor);
             // Quotes and actors kept when the article was stored; found now for older stores.
-            let sayings = kept.remove(&a.seq).and_then(|b| attribution::Sayings::from_bytes(&b));
+            let sayings = kept
+                .remove(&a.seq)
+                .and_then(|b| attribution::Sayings::from_bytes(&b));
             let sayings = sayings.unwrap_or_else(|| attribution::sayings(&full));
-            attributions.push((a.id.clone(), attribution::attribute_from(&full, sayings, anchor)));
+            attributions.push((
+                a.id.clone(),
+                attribution::attribute_from(&full, sayings, anchor),
+            ));
             let body = full.body_text();
             let tokens = tokenize(&body);
             let words = a.words.max(1) as f64;
@@ -915,16 +1097,28 @@ impl Engine {
                 copied_from: p
                     .copied_from
                     .iter()
-                    .map(|&(j, words)| CopiedFrom { id: stored[j].id.clone(), source: stored[j].source.clone(), words })
+                    .map(|&(j, words)| CopiedFrom {
+                        id: stored[j].id.clone(),
+                        source: stored[j].source.clone(),
+                        words,
+                    })
                     .collect(),
-                first_published_fraction: fraction(p.shared.covered().saturating_sub(p.from_earlier.covered())),
-                added: p.shared.gaps(tokens.len(), 8).map(|(s, e)| stretch(&body, &tokens, s, e)).collect(),
+                first_published_fraction: fraction(
+                    p.shared.covered().saturating_sub(p.from_earlier.covered()),
+                ),
+                added: p
+                    .shared
+                    .gaps(tokens.len(), 8)
+                    .map(|(s, e)| stretch(&body, &tokens, s, e))
+                    .collect(),
             });
             bodies.push(body);
         }
         // Character offsets to byte offsets, per body, built once rather than per passage.
-        let char_starts: Vec<Vec<usize>> =
-            bodies.iter().map(|b| b.char_indices().map(|(i, _)| i).chain([b.len()]).collect()).collect();
+        let char_starts: Vec<Vec<usize>> = bodies
+            .iter()
+            .map(|b| b.char_indices().map(|(i, _)| i).chain([b.len()]).collect())
+            .collect();
         let slice = |i: usize, (s, e): (i64, i64)| -> String {
             let starts = &char_starts[i];
             let at = |c: i64| starts[(c.max(0) as usize).min(starts.len() - 1)];
@@ -939,7 +1133,11 @@ impl Engine {
             .filter_map(|(p, &first)| {
                 let (ia, ib) = (provenance.position(p.a)?, provenance.position(p.b)?);
                 // `a` is the earlier in the timeline.
-                let ((a, ac), (b, bc)) = if ia <= ib { ((ia, p.a_chars), (ib, p.b_chars)) } else { ((ib, p.b_chars), (ia, p.a_chars)) };
+                let ((a, ac), (b, bc)) = if ia <= ib {
+                    ((ia, p.a_chars), (ib, p.b_chars))
+                } else {
+                    ((ib, p.b_chars), (ia, p.a_chars))
+                };
                 Some(StoryPassage {
                     a: stored[a].id.clone(),
                     b: stored[b].id.clone(),
@@ -956,7 +1154,11 @@ impl Engine {
         let events = r
             .story_events(id)?
             .into_iter()
-            .map(|e| StoryEvent { article: e.article, kind: e.kind, detail: e.detail })
+            .map(|e| StoryEvent {
+                article: e.article,
+                kind: e.kind,
+                detail: e.detail,
+            })
             .collect();
         let origin = stored.first();
         Ok(Story {
@@ -978,7 +1180,12 @@ impl Engine {
     }
 
     /// The story list, latest first (see [`crate::store::Reader::story_list`]).
-    pub fn stories(&self, min_articles: i64, limit: i64, offset: i64) -> Result<Vec<StorySummary>, Error> {
+    pub fn stories(
+        &self,
+        min_articles: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StorySummary>, Error> {
         Ok(self.store.read().story_list(min_articles, limit, offset)?)
     }
 
@@ -996,7 +1203,6 @@ impl Engine {
             None => Ok(None),
         }
     }
-
 }
 
 /// Split story `id` in two if its articles read as two stories (checked as article `seq` joins),
@@ -1019,21 +1225,37 @@ fn split(
         .iter()
         .map(|m| {
             let counts = article_counts(m.title.as_deref(), &m.body);
-            profile(&counts, |t| terms.df(t) + 1, terms.docs + 1, sp.profile_terms, sp.profile_actors)
+            profile(
+                &counts,
+                |t| terms.df(t) + 1,
+                terms.docs + 1,
+                sp.profile_terms,
+                sp.profile_actors,
+            )
         })
         .collect();
     let groups: Vec<i64> = members.iter().map(|m| m.copy_group).collect();
-    let Some((moved, between)) = two_way_split(&profiles, &groups, sp) else { return Ok(()) };
+    let Some((moved, between)) = two_way_split(&profiles, &groups, sp) else {
+        return Ok(());
+    };
     let new = w.new_story()?;
     let moved_seqs: Vec<i64> = moved.iter().map(|&i| members[i].seq).collect();
     w.move_articles(&moved_seqs, new)?;
     let stay: Vec<usize> = (0..members.len()).filter(|i| !moved.contains(i)).collect();
-    let ids = |part: &[usize]| -> Vec<&str> { part.iter().map(|&i| members[i].id.as_str()).collect() };
-    let reason = format!("its articles fell into two groups scoring {} together, at most {}", between.score, rounded(sp.split_score as f64));
+    let ids =
+        |part: &[usize]| -> Vec<&str> { part.iter().map(|&i| members[i].id.as_str()).collect() };
+    let reason = format!(
+        "its articles fell into two groups scoring {} together, at most {}",
+        between.score,
+        rounded(sp.split_score as f64)
+    );
     for (story, part, other) in [(id, &stay, new), (new, &moved, id)] {
         let centre = centroid(&profiles, part, sp);
         w.reset_story(story, part.len() as i64, &centre, seq)?;
-        let days: Vec<i32> = part.iter().filter_map(|&i| members[i].published.as_deref().and_then(day_number)).collect();
+        let days: Vec<i32> = part
+            .iter()
+            .filter_map(|&i| members[i].published.as_deref().and_then(day_number))
+            .collect();
         let entry = StoryEntry {
             members: part.len() as i64,
             profile: centre,
@@ -1065,7 +1287,11 @@ const MAX_EVENT_LINKS: usize = 16;
 
 /// Align `text` with each of `others`, on two threads when there are enough pairs to pay for the
 /// second (the writing thread is the one bottleneck of ingest; alignment is most of its work).
-fn align_all(others: &[(i64, Arc<AlignedText>)], text: &AlignedText, params: AlignParams) -> Vec<(i64, Alignment)> {
+fn align_all(
+    others: &[(i64, Arc<AlignedText>)],
+    text: &AlignedText,
+    params: AlignParams,
+) -> Vec<(i64, Alignment)> {
     let one = |(seq, other): &(i64, Arc<AlignedText>)| (*seq, align(other, text, params));
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -1076,22 +1302,37 @@ fn align_all(others: &[(i64, Arc<AlignedText>)], text: &AlignedText, params: Ali
     std::thread::scope(|scope| {
         let helper = scope.spawn(|| second.iter().map(one).collect::<Vec<_>>());
         let mut done: Vec<_> = first.iter().map(one).collect();
-        done.extend(helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        done.extend(
+            helper
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
         done
     })
 }
 
 /// Share of an article's words that are figures.
 fn figures_share(body: &str, tokens: &[crate::text::Token]) -> f64 {
-    let figures = tokens.iter().filter(|t| body[t.byte_start..t.byte_end].bytes().all(|b| b.is_ascii_digit())).count();
+    let figures = tokens
+        .iter()
+        .filter(|t| {
+            body[t.byte_start..t.byte_end]
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .count();
     figures as f64 / tokens.len().max(1) as f64
 }
-
 
 /// A stretch of `body` from token `s` to token `e` (exclusive).
 fn stretch(body: &str, tokens: &[crate::text::Token], s: usize, e: usize) -> Stretch {
     let (from, to) = (tokens[s], tokens[e - 1]);
-    Stretch { start: from.start, end: to.end, words: e - s, text: body[from.byte_start..to.byte_end].to_string() }
+    Stretch {
+        start: from.start,
+        end: to.end,
+        words: e - s,
+        text: body[from.byte_start..to.byte_end].to_string(),
+    }
 }
 
 /// Who published what first within a story, from its pairwise passages and its timeline.
@@ -1120,16 +1361,31 @@ struct ArticleProvenance {
 }
 
 impl Provenance {
-    fn trace(timeline: &[crate::store::StoredArticle], passages: &[crate::store::StoredPassage]) -> Provenance {
-        let positions: HashMap<i64, usize> = timeline.iter().enumerate().map(|(i, a)| (a.seq, i)).collect();
-        let mut articles: Vec<ArticleProvenance> = timeline.iter().map(|_| ArticleProvenance::default()).collect();
+    fn trace(
+        timeline: &[crate::store::StoredArticle],
+        passages: &[crate::store::StoredPassage],
+    ) -> Provenance {
+        let positions: HashMap<i64, usize> = timeline
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.seq, i))
+            .collect();
+        let mut articles: Vec<ArticleProvenance> = timeline
+            .iter()
+            .map(|_| ArticleProvenance::default())
+            .collect();
         let mut by_later: Vec<Vec<FromLaterSide>> = vec![Vec::new(); timeline.len()];
         for (k, p) in passages.iter().enumerate() {
-            let (Some(&ia), Some(&ib)) = (positions.get(&p.a), positions.get(&p.b)) else { continue };
+            let (Some(&ia), Some(&ib)) = (positions.get(&p.a), positions.get(&p.b)) else {
+                continue;
+            };
             articles[ia].shared.add(p.a_tokens);
             articles[ib].shared.add(p.b_tokens);
-            let (later, earlier, later_range, earlier_range) =
-                if ia < ib { (ib, ia, p.b_tokens, p.a_tokens) } else { (ia, ib, p.a_tokens, p.b_tokens) };
+            let (later, earlier, later_range, earlier_range) = if ia < ib {
+                (ib, ia, p.b_tokens, p.a_tokens)
+            } else {
+                (ia, ib, p.a_tokens, p.b_tokens)
+            };
             by_later[later].push((earlier, later_range, earlier_range, k));
         }
         let mut first_published = vec![0; passages.len()];
@@ -1147,7 +1403,11 @@ impl Provenance {
             from.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             articles[i].copied_from = from;
         }
-        Provenance { positions, articles, first_published }
+        Provenance {
+            positions,
+            articles,
+            first_published,
+        }
     }
 
     fn position(&self, seq: i64) -> Option<usize> {
@@ -1179,7 +1439,11 @@ impl Ranges {
 
     /// The ranges sorted and merged.
     fn merged(&self) -> Vec<(usize, usize)> {
-        let mut v: Vec<(usize, usize)> = self.0.iter().map(|&(s, e)| (s.max(0) as usize, e.max(0) as usize)).collect();
+        let mut v: Vec<(usize, usize)> = self
+            .0
+            .iter()
+            .map(|&(s, e)| (s.max(0) as usize, e.max(0) as usize))
+            .collect();
         v.sort_unstable();
         let mut out: Vec<(usize, usize)> = Vec::new();
         for (s, e) in v {
@@ -1223,7 +1487,10 @@ impl Batch {
 
     fn start(store: &mut Store) -> Result<Batch, Error> {
         store.begin_batch()?;
-        Ok(Batch { articles: 0, since: Instant::now() })
+        Ok(Batch {
+            articles: 0,
+            since: Instant::now(),
+        })
     }
 
     fn tick(&mut self, store: &mut Store, memory: &mut Memory) -> Result<(), Error> {
@@ -1330,7 +1597,15 @@ mod tests {
 
     fn passage(a: i64, b: i64, a_tokens: (i64, i64), b_tokens: (i64, i64)) -> StoredPassage {
         let n = a_tokens.1 - a_tokens.0;
-        StoredPassage { a, b, a_tokens, b_tokens, a_chars: (0, 0), b_chars: (0, 0), matched_words: n }
+        StoredPassage {
+            a,
+            b,
+            a_tokens,
+            b_tokens,
+            a_chars: (0, 0),
+            b_chars: (0, 0),
+            matched_words: n,
+        }
     }
 
     #[test]
@@ -1338,15 +1613,25 @@ mod tests {
         // Timeline 1, 2, 3: 2 copies 1's words 0..40 to its 10..50; 3 copies 2's 10..50 (so,
         // through 2, text 1 published) and 2's own 60..80.
         let timeline = [stored(1), stored(2), stored(3)];
-        let passages =
-            [passage(1, 2, (0, 40), (10, 50)), passage(2, 3, (10, 50), (0, 40)), passage(2, 3, (60, 80), (50, 70))];
+        let passages = [
+            passage(1, 2, (0, 40), (10, 50)),
+            passage(2, 3, (10, 50), (0, 40)),
+            passage(2, 3, (60, 80), (50, 70)),
+        ];
         let p = Provenance::trace(&timeline, &passages);
         assert_eq!(p.first_published, [0, 0, 1]);
         assert_eq!(p.articles[0].from_earlier.covered(), 0);
         assert_eq!(p.articles[2].from_earlier.covered(), 60);
         assert_eq!(p.articles[2].copied_from, [(1, 60)]);
         assert_eq!(p.articles[1].shared.covered(), 60);
-        assert_eq!(p.articles[1].shared.gaps(100, 8).collect::<Vec<_>>(), [(0, 10), (50, 60), (80, 100)]);
-        assert_eq!(p.articles[1].shared.gaps(100, 11).collect::<Vec<_>>(), [(80, 100)], "short gaps are not additions");
+        assert_eq!(
+            p.articles[1].shared.gaps(100, 8).collect::<Vec<_>>(),
+            [(0, 10), (50, 60), (80, 100)]
+        );
+        assert_eq!(
+            p.articles[1].shared.gaps(100, 11).collect::<Vec<_>>(),
+            [(80, 100)],
+            "short gaps are not additions"
+        );
     }
 }

@@ -13,13 +13,70 @@ fn messy_text() -> impl Strategy<Value = String> {
 }
 
 const VOCAB: &[&str] = &[
-    "taliban", "pentagon", "report", "afghanistan", "troops", "ties", "deal", "peace", "insurgents", "attacks",
-    "government", "forces", "regional", "affiliate", "security", "analysts", "officials", "minister", "talks",
-    "prisoners", "release", "violence", "agreement", "washington", "kabul", "congress", "assessment", "training",
-    "protection", "survival", "leadership", "members", "interest", "foreign", "western", "targets", "region",
-    "operations", "support", "pressure", "coalition", "meetings", "planning", "havens", "evidence", "monitors",
-    "negotiations", "commitment", "spirit", "cabinet", "president", "spokesman", "country", "battlefield",
-    "weapons", "markets", "exporters", "profits", "currency", "inflation", "rates", "bank", "families", "winter",
+    "taliban",
+    "pentagon",
+    "report",
+    "afghanistan",
+    "troops",
+    "ties",
+    "deal",
+    "peace",
+    "insurgents",
+    "attacks",
+    "government",
+    "forces",
+    "regional",
+    "affiliate",
+    "security",
+    "analysts",
+    "officials",
+    "minister",
+    "talks",
+    "prisoners",
+    "release",
+    "violence",
+    "agreement",
+    "washington",
+    "kabul",
+    "congress",
+    "assessment",
+    "training",
+    "protection",
+    "survival",
+    "leadership",
+    "members",
+    "interest",
+    "foreign",
+    "western",
+    "targets",
+    "region",
+    "operations",
+    "support",
+    "pressure",
+    "coalition",
+    "meetings",
+    "planning",
+    "havens",
+    "evidence",
+    "monitors",
+    "negotiations",
+    "commitment",
+    "spirit",
+    "cabinet",
+    "president",
+    "spokesman",
+    "country",
+    "battlefield",
+    "weapons",
+    "markets",
+    "exporters",
+    "profits",
+    "currency",
+    "inflation",
+    "rates",
+    "bank",
+    "families",
+    "winter",
 ];
 
 fn sentence() -> impl Strategy<Value = String> {
@@ -31,20 +88,39 @@ fn sentence() -> impl Strategy<Value = String> {
 }
 
 fn article_text() -> impl Strategy<Value = Vec<String>> {
-    proptest::collection::vec(proptest::collection::vec(sentence(), 1..4).prop_map(|s| s.join(" ")), 2..8)
+    proptest::collection::vec(
+        proptest::collection::vec(sentence(), 1..4).prop_map(|s| s.join(" ")),
+        2..8,
+    )
 }
 
 /// Text full of quote marks, brackets, sentence ends, capitals and multi-byte characters.
 fn quoted_text() -> impl Strategy<Value = Vec<String>> {
     let piece = prop_oneof![
-        Just("\"".to_string()), Just("\u{201C}".to_string()), Just("\u{201D}".to_string()), Just("'".to_string()),
-        Just(", he said. ".to_string()), Just(" said: ".to_string()), Just(" according to ".to_string()),
-        Just("Gen. Kenneth McKenzie".to_string()), Just(" (AQIS) ".to_string()), Just("! ".to_string()), Just("? ".to_string()),
-        Just("Wednesday (July 1)".to_string()), Just(" last month ".to_string()), Just("é€—".to_string()),
-        Just("But, ".to_string()), Just("However, ".to_string()), Just("In a statement, ".to_string()), Just(" saying ".to_string()),
+        Just("\"".to_string()),
+        Just("\u{201C}".to_string()),
+        Just("\u{201D}".to_string()),
+        Just("'".to_string()),
+        Just(", he said. ".to_string()),
+        Just(" said: ".to_string()),
+        Just(" according to ".to_string()),
+        Just("Gen. Kenneth McKenzie".to_string()),
+        Just(" (AQIS) ".to_string()),
+        Just("! ".to_string()),
+        Just("? ".to_string()),
+        Just("Wednesday (July 1)".to_string()),
+        Just(" last month ".to_string()),
+        Just("é€—".to_string()),
+        Just("But, ".to_string()),
+        Just("However, ".to_string()),
+        Just("In a statement, ".to_string()),
+        Just(" saying ".to_string()),
         "[a-zA-Z ,.]{0,12}",
     ];
-    prop::collection::vec(prop::collection::vec(piece, 0..30).prop_map(|v| v.concat()), 1..4)
+    prop::collection::vec(
+        prop::collection::vec(piece, 0..30).prop_map(|v| v.concat()),
+        1..4,
+    )
 }
 
 proptest! {

@@ -17,7 +17,11 @@ fn wire(topic: &str, n: usize) -> Vec<String> {
 fn write_json(dir: &Path, name: &str, id: &str, paragraphs: &[String]) -> std::path::PathBuf {
     let p = dir.join(name);
     let text = paragraphs.join("\n\n");
-    fs::write(&p, serde_json::json!({ "id": id, "published": "2021-03-04", "text": text }).to_string()).unwrap();
+    fs::write(
+        &p,
+        serde_json::json!({ "id": id, "published": "2021-03-04", "text": text }).to_string(),
+    )
+    .unwrap();
     p
 }
 
@@ -42,7 +46,11 @@ fn partial_copies_and_resends_join_the_original_and_strangers_do_not() {
     let db = dir.path().join("w.db");
     let story = wire("harbour", 12);
     let mut trimmed: Vec<String> = story[..5].to_vec();
-    trimmed.insert(2, "Local readers will remember the harbour flooded twice in the last decade, residents said.".into());
+    trimmed.insert(
+        2,
+        "Local readers will remember the harbour flooded twice in the last decade, residents said."
+            .into(),
+    );
     let files = [
         write_json(dir.path(), "1.json", "original", &story),
         write_json(dir.path(), "2.json", "unrelated", &(0..12).map(|i| format!("Rail fares rise by {i} percent next spring as the operator blames energy costs and staff shortages, station {i} says.")).collect::<Vec<_>>()),
@@ -51,7 +59,11 @@ fn partial_copies_and_resends_join_the_original_and_strangers_do_not() {
     ];
     let mut engine = Engine::open(&db, Config::default()).unwrap();
     let report = engine.trace(&files, &mut |_| {}).unwrap();
-    assert!(report.summary.near_duplicate_candidates >= 1, "{:?}", report.summary);
+    assert!(
+        report.summary.near_duplicate_candidates >= 1,
+        "{:?}",
+        report.summary
+    );
     assert!(report.summary.index_bytes_per_article > 0.0);
     let g = copy_group(&engine, "original");
     assert_eq!(copy_group(&engine, "resend"), g);
@@ -135,7 +147,10 @@ fn a_copy_merging_two_wires_joins_the_one_it_carries_most_of_and_keeps_the_two_a
     let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
     engine.trace(&files, &mut |_| {}).unwrap();
     let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
-    assert_ne!(ga, gb, "a second wire inside one copy does not join the two groups");
+    assert_ne!(
+        ga, gb,
+        "a second wire inside one copy does not join the two groups"
+    );
     assert_eq!(copy_group(&engine, "merged"), ga);
     assert_eq!(copy_group(&engine, "b-copy"), gb);
     assert_eq!(copy_group(&engine, "a-copy"), ga);
@@ -157,11 +172,18 @@ fn a_merged_copy_stored_before_its_main_wire_moves_to_it_when_the_wire_arrives()
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (wire("harbour", 12), other_wire(10));
     let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
-    let first = [write_json(dir.path(), "1.json", "b", &b), write_json(dir.path(), "2.json", "merged", &merged(&a, &b))];
+    let first = [
+        write_json(dir.path(), "1.json", "b", &b),
+        write_json(dir.path(), "2.json", "merged", &merged(&a, &b)),
+    ];
     engine.trace(&first, &mut |_| {}).unwrap();
     // Only B is there to copy from, so the round-up first joins B's group...
     assert_eq!(copy_group(&engine, "merged"), copy_group(&engine, "b"));
-    let later = [write_json(dir.path(), "3.json", "a", &a), write_json(dir.path(), "4.json", "a-copy", &a[1..9]), write_json(dir.path(), "5.json", "b-copy", &b[..6])];
+    let later = [
+        write_json(dir.path(), "3.json", "a", &a),
+        write_json(dir.path(), "4.json", "a-copy", &a[1..9]),
+        write_json(dir.path(), "5.json", "b-copy", &b[..6]),
+    ];
     engine.trace(&later, &mut |_| {}).unwrap();
     // ...and moves to A's when A arrives, sharing more of it than of B.
     let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));

@@ -28,7 +28,11 @@ impl Server {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 addr_tx.send(listener.local_addr().unwrap()).unwrap();
@@ -40,7 +44,13 @@ impl Server {
             });
         });
         let addr = addr_rx.recv().unwrap();
-        Server { base: format!("http://{addr}"), db, stop: Some(stop), thread: Some(thread), _dir: dir }
+        Server {
+            base: format!("http://{addr}"),
+            db,
+            stop: Some(stop),
+            thread: Some(thread),
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -63,14 +73,22 @@ impl Server {
 
     /// POST a body of the given content type.
     pub fn post(&self, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
-        answer(ureq::post(&self.url(path)).set("Content-Type", content_type).send_bytes(body))
+        answer(
+            ureq::post(&self.url(path))
+                .set("Content-Type", content_type)
+                .send_bytes(body),
+        )
     }
 
     /// POST the two seed pages as scraped text, each under its own id and outlet.
     pub fn post_seeds(&self) -> [Value; 2] {
         let mut out = Vec::new();
         for (file, id, source) in SEEDS {
-            let (status, v) = self.post(&format!("/articles?id={id}&source={}", source.replace(' ', "%20")), "text/plain", seed(file).as_bytes());
+            let (status, v) = self.post(
+                &format!("/articles?id={id}&source={}", source.replace(' ', "%20")),
+                "text/plain",
+                seed(file).as_bytes(),
+            );
             assert_eq!(status, 201, "{v}");
             out.push(v);
         }
@@ -78,11 +96,18 @@ impl Server {
     }
 }
 
-pub const SEEDS: [(&str, &str, &str); 2] =
-    [("003_d225d385e17e94e7.txt", "dawn", "Dawn"), ("000_c7b4fa4417f7b5a8.txt", "salaam", "Salaam Times")];
+pub const SEEDS: [(&str, &str, &str); 2] = [
+    ("003_d225d385e17e94e7.txt", "dawn", "Dawn"),
+    ("000_c7b4fa4417f7b5a8.txt", "salaam", "Salaam Times"),
+];
 
 pub fn seed(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds").join(name)).unwrap()
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/seeds")
+            .join(name),
+    )
+    .unwrap()
 }
 
 fn answer(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
@@ -92,7 +117,10 @@ fn answer(r: Result<ureq::Response, ureq::Error>) -> (u16, Value) {
         Err(e) => panic!("request failed: {e}"),
     };
     let text = response.into_string().unwrap();
-    (status, serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}")),
+    )
 }
 
 impl Drop for Server {

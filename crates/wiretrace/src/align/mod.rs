@@ -78,7 +78,13 @@ impl AlignedText {
                 sentence_tokens[s].end = t + 1;
             }
         }
-        AlignedText { text, tokens, sentences, sentence_of, sentence_tokens }
+        AlignedText {
+            text,
+            tokens,
+            sentences,
+            sentence_of,
+            sentence_tokens,
+        }
     }
 
     fn hashes(&self, r: Range<usize>) -> Vec<u64> {
@@ -111,12 +117,18 @@ impl AlignedText {
     fn span(&self, r: Range<usize>) -> Span {
         let (start, bs) = self.char_start(r.start);
         let (end, be) = self.char_end(r.end - 1);
-        Span { start, end, text: self.text[bs..be].to_string() }
+        Span {
+            start,
+            end,
+            text: self.text[bs..be].to_string(),
+        }
     }
 
     fn is_number(&self, t: usize) -> bool {
         let tok = &self.tokens[t];
-        self.text[tok.byte_start..tok.byte_end].bytes().all(|b| b.is_ascii_digit())
+        self.text[tok.byte_start..tok.byte_end]
+            .bytes()
+            .all(|b| b.is_ascii_digit())
     }
 
     fn paragraph_break_after(&self, t: usize) -> bool {
@@ -201,8 +213,12 @@ pub fn matched_words_within(passages: &[Passage], a_ranges: &[(usize, usize)]) -
         .iter()
         .filter(|p| p.a_end > p.a_start)
         .map(|p| {
-            let covered: usize = a_ranges.iter().map(|&(s, e)| e.min(p.a_end).saturating_sub(s.max(p.a_start))).sum();
-            p.matched_words as f64 * (covered.min(p.a_end - p.a_start) as f64 / (p.a_end - p.a_start) as f64)
+            let covered: usize = a_ranges
+                .iter()
+                .map(|&(s, e)| e.min(p.a_end).saturating_sub(s.max(p.a_start)))
+                .sum();
+            p.matched_words as f64
+                * (covered.min(p.a_end - p.a_start) as f64 / (p.a_end - p.a_start) as f64)
         })
         .sum();
     words.round() as usize
@@ -275,7 +291,13 @@ fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment 
     passages.sort_by_key(|p| (p.a_start, p.b_start));
     let (a_copied, only_in_a) = coverage(a, passages.iter().map(|p| p.a_tokens.clone()));
     let (b_copied, only_in_b) = coverage(b, passages.iter().map(|p| p.b_tokens.clone()));
-    Alignment { passages, a_copied, b_copied, only_in_a, only_in_b }
+    Alignment {
+        passages,
+        a_copied,
+        b_copied,
+        only_in_a,
+        only_in_b,
+    }
 }
 
 fn round3(x: f64) -> f64 {
@@ -283,7 +305,11 @@ fn round3(x: f64) -> f64 {
 }
 
 /// Chains of seeds, best first, each as token ranges in a and b; no two overlap on either side.
-fn chain_seeds(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Vec<(Range<usize>, Range<usize>)> {
+fn chain_seeds(
+    a: &AlignedText,
+    b: &AlignedText,
+    p: AlignParams,
+) -> Vec<(Range<usize>, Range<usize>)> {
     let k = p.seed;
     let ha = ngram_hashes(&a.tokens, k);
     let hb = ngram_hashes(&b.tokens, k);
@@ -333,7 +359,11 @@ fn chain_seeds(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Vec<(Range<u
             score.push(best);
             prev.push(from);
         }
-        let (mut x, &top) = score.iter().enumerate().max_by(|(i, s), (j, t)| s.cmp(t).then(j.cmp(i))).unwrap();
+        let (mut x, &top) = score
+            .iter()
+            .enumerate()
+            .max_by(|(i, s), (j, t)| s.cmp(t).then(j.cmp(i)))
+            .unwrap();
         if top < 4 * p.min_words as i64 {
             break;
         }
@@ -386,17 +416,38 @@ fn extend_and_snap(
     for idx in 0..regions.len() {
         let (a_lo, a_hi, b_lo, b_hi) = bounds(&regions, idx);
         let (mut ra, mut rb) = regions[idx].clone();
-        let fa: Vec<u64> = a.tokens[ra.end..a_hi].iter().take(p.extend).map(|t| t.hash).collect();
-        let fb: Vec<u64> = b.tokens[rb.end..b_hi].iter().take(p.extend).map(|t| t.hash).collect();
+        let fa: Vec<u64> = a.tokens[ra.end..a_hi]
+            .iter()
+            .take(p.extend)
+            .map(|t| t.hash)
+            .collect();
+        let fb: Vec<u64> = b.tokens[rb.end..b_hi]
+            .iter()
+            .take(p.extend)
+            .map(|t| t.hash)
+            .collect();
         let (x, y) = extend(&fa, &fb);
         ra.end += x;
         rb.end += y;
-        let ba: Vec<u64> = a.tokens[a_lo..ra.start].iter().rev().take(p.extend).map(|t| t.hash).collect();
-        let bb: Vec<u64> = b.tokens[b_lo..rb.start].iter().rev().take(p.extend).map(|t| t.hash).collect();
+        let ba: Vec<u64> = a.tokens[a_lo..ra.start]
+            .iter()
+            .rev()
+            .take(p.extend)
+            .map(|t| t.hash)
+            .collect();
+        let bb: Vec<u64> = b.tokens[b_lo..rb.start]
+            .iter()
+            .rev()
+            .take(p.extend)
+            .map(|t| t.hash)
+            .collect();
         let (x, y) = extend(&ba, &bb);
         ra.start -= x;
         rb.start -= y;
-        regions[idx] = (snap(a, ra, a_lo, a_hi, p.snap), snap(b, rb, b_lo, b_hi, p.snap));
+        regions[idx] = (
+            snap(a, ra, a_lo, a_hi, p.snap),
+            snap(b, rb, b_lo, b_hi, p.snap),
+        );
     }
     regions
 }
@@ -415,7 +466,9 @@ fn extend(a: &[u64], b: &[u64]) -> (usize, usize) {
         row[0] = -(x as i32);
         for y in 1..=m {
             let up = row[y];
-            let v = (diag + if a[x - 1] == b[y - 1] { 1 } else { -1 }).max(up - 1).max(row[y - 1] - 1);
+            let v = (diag + if a[x - 1] == b[y - 1] { 1 } else { -1 })
+                .max(up - 1)
+                .max(row[y - 1] - 1);
             diag = up;
             row[y] = v;
             if v > best.0 {
@@ -483,18 +536,27 @@ mod tests {
             a_tokens: 0..0,
             b_tokens: 0..0,
         };
-        let passages = [passage(0, 100, 20), passage(200, 300, 40), passage(400, 400, 5)];
+        let passages = [
+            passage(0, 100, 20),
+            passage(200, 300, 40),
+            passage(400, 400, 5),
+        ];
         assert_eq!(matched_words_within(&passages, &[]), 0);
         assert_eq!(matched_words_within(&passages, &[(0, 1000)]), 60);
         // Half of the first, a quarter of the second (two ranges), none of the empty one.
-        assert_eq!(matched_words_within(&passages, &[(50, 150), (200, 210), (285, 400)]), 10 + 10);
+        assert_eq!(
+            matched_words_within(&passages, &[(50, 150), (200, 210), (285, 400)]),
+            10 + 10
+        );
     }
 
     #[test]
     fn one_template_filled_with_other_figures_is_not_a_copy() {
         let a = "Named-A 788.0 869.7 50.7 48.4 Unnamed-B 76.0 94.0 nil nil E.O.A-C 2.7 6.1 nil nil O.O.P-D nil nil nil nil Gr Total 866.7 969.8 50.7 48.4 prev wk";
         let b = "Named-A 576.6 620.6 164.7 164.7 Unnamed-B 29.6 16.0 nil nil E.O.A.-C 0.9 0.9 nil nil O.O.P.-D nil nil nil nil Gr Total 607.1 637.5 164.7 164.7 prev wk";
-        assert!(align_texts(a, b, AlignParams::default()).passages.is_empty());
+        assert!(align_texts(a, b, AlignParams::default())
+            .passages
+            .is_empty());
         // An updated figure in copied text is still a copy.
         let c = "Twelve people were killed and 40 injured when the bridge over the river collapsed on Monday, police said.";
         let d = "Twelve people were killed and 43 injured when the bridge over the river collapsed on Monday, police said.";
@@ -515,7 +577,10 @@ mod tests {
         assert!(p.b_text.ends_with("plot attacks."));
         assert_eq!(al.a_copied, 1.0);
         assert_eq!(al.only_in_b.len(), 1);
-        assert_eq!(al.only_in_b[0].text, "Local officials were not available for comment on Thursday.");
+        assert_eq!(
+            al.only_in_b[0].text,
+            "Local officials were not available for comment on Thursday."
+        );
         let chars: Vec<char> = EDIT.chars().collect();
         let slice: String = chars[p.b_start..p.b_end].iter().collect();
         assert_eq!(slice, p.b_text);

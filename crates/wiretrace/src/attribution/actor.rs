@@ -49,7 +49,12 @@ static COUNTRIES: LazyLock<HashSet<String>> = LazyLock::new(|| {
         out.insert(crate::text::fold(name));
         let short = name.split([',', '(']).next().unwrap_or(name).trim();
         out.insert(crate::text::fold(short));
-        for tail in [" of America", " of Great Britain and Northern Ireland", " Federation", " Arab Republic"] {
+        for tail in [
+            " of America",
+            " of Great Britain and Northern Ireland",
+            " Federation",
+            " Arab Republic",
+        ] {
             if let Some(s) = short.strip_suffix(tail) {
                 out.insert(crate::text::fold(s));
             }
@@ -68,9 +73,16 @@ static BRACKETED_ACRONYM: LazyLock<Regex> = LazyLock::new(|| {
 /// "the" dropped.
 pub fn name_key(name: &str) -> String {
     let f = crate::text::fold(names::strip_possessive(name.trim()));
-    let f: String = f.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let f: String = f
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
     let words: Vec<&str> = f.split_whitespace().collect();
-    let words = if words.first() == Some(&"the") { &words[1..] } else { &words[..] };
+    let words = if words.first() == Some(&"the") {
+        &words[1..]
+    } else {
+        &words[..]
+    };
     words.join(" ")
 }
 
@@ -89,7 +101,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for j in 0..b.len() {
             let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != b[j])).min(row[j] + 1).min(row[j + 1] + 1);
+            row[j + 1] = (prev + usize::from(ca != b[j]))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
             prev = cur;
         }
     }
@@ -144,7 +158,10 @@ fn split_run<'a>(run: &NameRun<'a>) -> Vec<Vec<&'a str>> {
     let mut out = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
     for (i, w) in run.words.iter().enumerate() {
-        let next_is_firm = run.words.get(i + 1).is_some_and(|n| matches!(key(n).as_str(), "co" | "company" | "sons" | "partners"));
+        let next_is_firm = run
+            .words
+            .get(i + 1)
+            .is_some_and(|n| matches!(key(n).as_str(), "co" | "company" | "sons" | "partners"));
         if *w == "and" && !next_is_firm {
             out.push(std::mem::take(&mut cur));
         } else {
@@ -155,10 +172,16 @@ fn split_run<'a>(run: &NameRun<'a>) -> Vec<Vec<&'a str>> {
     out.into_iter()
         .map(|mut ws| {
             // Linking words cannot end a name ("Bank of" in "Bank of the year").
-            while ws.last().is_some_and(|w| names::NAME_LINKS.contains(w) && w.chars().all(char::is_lowercase)) {
+            while ws
+                .last()
+                .is_some_and(|w| names::NAME_LINKS.contains(w) && w.chars().all(char::is_lowercase))
+            {
                 ws.pop();
             }
-            while ws.first().is_some_and(|w| names::NAME_LINKS.contains(w) && w.chars().all(char::is_lowercase)) {
+            while ws
+                .first()
+                .is_some_and(|w| names::NAME_LINKS.contains(w) && w.chars().all(char::is_lowercase))
+            {
                 ws.remove(0);
             }
             ws
@@ -181,7 +204,10 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
         if let Some((long, offset)) = initials_tail(whole.as_str(), &acronym) {
             acronym_links.push((name_key(&long), acronym));
             long_forms.push((whole.start() + offset, whole.end()));
-            mentions.push(Mention { name: long, title: String::new() });
+            mentions.push(Mention {
+                name: long,
+                title: String::new(),
+            });
         }
     }
     // A capitalised word that only ever opens a sentence is not a name.
@@ -191,11 +217,17 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
         .flat_map(|r| r.words.iter().map(|w| key(w)))
         .collect();
     for run in &runs {
-        if long_forms.iter().any(|&(s, e)| run.start >= s && run.end <= e) {
+        if long_forms
+            .iter()
+            .any(|&(s, e)| run.start >= s && run.end <= e)
+        {
             continue;
         }
         for words in split_run(run) {
-            if words.len() == 1 && opens_sentence(body, run.start) && !elsewhere.contains(&key(words[0])) {
+            if words.len() == 1
+                && opens_sentence(body, run.start)
+                && !elsewhere.contains(&key(words[0]))
+            {
                 continue;
             }
             let named = names::split_title(&words);
@@ -203,13 +235,19 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             if name_key(&name).is_empty() || names::TITLES.contains(key(&name).as_str()) {
                 continue;
             }
-            mentions.push(Mention { name, title: named.title });
+            mentions.push(Mention {
+                name,
+                title: named.title,
+            });
         }
     }
     if let Some(d) = dateline {
         let place = d.split([',', '/']).next().unwrap_or(d).trim();
         if !place.is_empty() {
-            mentions.push(Mention { name: titlecase(place), title: String::new() });
+            mentions.push(Mention {
+                name: titlecase(place),
+                title: String::new(),
+            });
         }
     }
     // Distinct keys, joined by acronyms, family names and spelling.
@@ -245,12 +283,18 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
         }
     }
     // A family name alone joins the one full name of a person ending in it.
-    let person_keys: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].split(' ').count() >= 2).collect();
+    let person_keys: Vec<usize> = (0..keys.len())
+        .filter(|&i| keys[i].split(' ').count() >= 2)
+        .collect();
     for (i, k) in keys.iter().enumerate() {
         if k.contains(' ') {
             continue;
         }
-        let holders: Vec<usize> = person_keys.iter().copied().filter(|&j| keys[j].rsplit(' ').next() == Some(k.as_str())).collect();
+        let holders: Vec<usize> = person_keys
+            .iter()
+            .copied()
+            .filter(|&j| keys[j].rsplit(' ').next() == Some(k.as_str()))
+            .collect();
         let distinct: HashSet<usize> = holders.iter().map(|&j| union.find(j)).collect();
         if distinct.len() == 1 {
             union.join(holders[0], i);
@@ -262,7 +306,11 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
         let g = union.find(index[&name_key(&m.name)]);
         groups.entry(g).or_default().push(m);
     }
-    let speakers: Vec<String> = quotes.iter().filter_map(|q| q.speaker_resolved.as_deref()).map(speaker_key).collect();
+    let speakers: Vec<String> = quotes
+        .iter()
+        .filter_map(|q| q.speaker_resolved.as_deref())
+        .map(speaker_key)
+        .collect();
     let mut actors: Vec<Actor> = groups
         .into_values()
         .map(|ms| {
@@ -274,10 +322,19 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             }
             let titled = ms.iter().any(|m| !m.title.is_empty());
             let names_of: Vec<&str> = forms.keys().copied().collect();
-            let place = names_of.iter().any(|n| COUNTRIES.contains(&crate::text::fold(n)))
-                || dateline.is_some_and(|d| names_of.iter().any(|n| name_key(n) == name_key(d.split([',', '/']).next().unwrap_or(d))));
+            let place = names_of
+                .iter()
+                .any(|n| COUNTRIES.contains(&crate::text::fold(n)))
+                || dateline.is_some_and(|d| {
+                    names_of
+                        .iter()
+                        .any(|n| name_key(n) == name_key(d.split([',', '/']).next().unwrap_or(d)))
+                });
             let org = names_of.iter().any(|n| names::looks_like_org(n));
-            let fullest = *names_of.iter().max_by_key(|n| (n.split_whitespace().count(), forms[*n], n.len())).unwrap();
+            let fullest = *names_of
+                .iter()
+                .max_by_key(|n| (n.split_whitespace().count(), forms[*n], n.len()))
+                .unwrap();
             let kind = if place {
                 ActorKind::Place
             } else if org {
@@ -291,40 +348,82 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             let name = if kind == ActorKind::Person || kind == ActorKind::Place {
                 fullest
             } else {
-                *names_of.iter().max_by_key(|n| (forms[*n], first_seen[*n])).unwrap()
+                *names_of
+                    .iter()
+                    .max_by_key(|n| (forms[*n], first_seen[*n]))
+                    .unwrap()
             };
             let keys: HashSet<String> = names_of.iter().map(|n| name_key(n)).collect();
-            let mut roles: Vec<String> = ms.iter().filter(|m| !m.title.is_empty()).map(|m| m.title.clone()).collect();
+            let mut roles: Vec<String> = ms
+                .iter()
+                .filter(|m| !m.title.is_empty())
+                .map(|m| m.title.clone())
+                .collect();
             roles.sort();
             roles.dedup();
             Actor {
                 name: name.to_string(),
                 kind,
-                aliases: names_of.iter().filter(|n| **n != name).map(|n| n.to_string()).collect(),
+                aliases: names_of
+                    .iter()
+                    .filter(|n| **n != name)
+                    .map(|n| n.to_string())
+                    .collect(),
                 roles,
                 mentions: ms.len(),
-                quotes: speakers.iter().filter(|s| keys.contains(*s) || keys.iter().any(|k| s.ends_with(k.as_str()) && k.contains(' '))).count(),
+                quotes: speakers
+                    .iter()
+                    .filter(|s| {
+                        keys.contains(*s)
+                            || keys
+                                .iter()
+                                .any(|k| s.ends_with(k.as_str()) && k.contains(' '))
+                    })
+                    .count(),
             }
         })
         .collect();
-    actors.sort_by(|a, b| (b.mentions + 2 * b.quotes).cmp(&(a.mentions + 2 * a.quotes)).then_with(|| a.name.cmp(&b.name)));
+    actors.sort_by(|a, b| {
+        (b.mentions + 2 * b.quotes)
+            .cmp(&(a.mentions + 2 * a.quotes))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     actors
 }
 
 fn initials(key: &str) -> String {
-    key.split(' ').filter(|w| !matches!(*w, "of" | "the" | "in" | "for" | "and" | "on" | "de")).filter_map(|w| w.chars().next()).collect()
+    key.split(' ')
+        .filter(|w| !matches!(*w, "of" | "the" | "in" | "for" | "and" | "on" | "de"))
+        .filter_map(|w| w.chars().next())
+        .collect()
 }
 
 /// The last words of `long` (as written) whose initials spell `acronym` ("The Taliban work with
 /// al-Qaeda in the Indian Subcontinent" → "al-Qaeda in the Indian Subcontinent").
 /// Returns the tail and its byte offset in `long`.
 fn initials_tail(long: &str, acronym: &str) -> Option<(String, usize)> {
-    let starts: Vec<usize> = long.char_indices().filter(|&(i, c)| !c.is_whitespace() && (i == 0 || long[..i].ends_with(char::is_whitespace))).map(|(i, _)| i).collect();
-    starts.iter().rev().map(|&i| (long[i..].split_whitespace().collect::<Vec<_>>().join(" "), i)).find(|(tail, _)| initials(&name_key(tail)) == acronym)
+    let starts: Vec<usize> = long
+        .char_indices()
+        .filter(|&(i, c)| {
+            !c.is_whitespace() && (i == 0 || long[..i].ends_with(char::is_whitespace))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    starts
+        .iter()
+        .rev()
+        .map(|&i| {
+            (
+                long[i..].split_whitespace().collect::<Vec<_>>().join(" "),
+                i,
+            )
+        })
+        .find(|(tail, _)| initials(&name_key(tail)) == acronym)
 }
 
 fn opens_sentence(body: &str, at: usize) -> bool {
-    let before = body[..at].trim_end_matches(|c: char| c.is_whitespace() || "\"'\u{201C}\u{2018}(".contains(c));
+    let before = body[..at]
+        .trim_end_matches(|c: char| c.is_whitespace() || "\"'\u{201C}\u{2018}(".contains(c));
     before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
 }
 
@@ -333,7 +432,10 @@ fn titlecase(s: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             match c.next() {
-                Some(f) => f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect::<String>(),
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(c.flat_map(char::to_lowercase))
+                    .collect::<String>(),
                 None => String::new(),
             }
         })
@@ -352,17 +454,32 @@ mod tests {
                     Gen. Kenneth McKenzie, who heads US Central Command, spoke. McKenzie said more. \
                     President Ashraf Ghani told the cabinet.";
         let actors = find(body, Some("WASHINGTON"), &[]);
-        let by = |n: &str| actors.iter().find(|a| a.name == n || a.aliases.iter().any(|x| x == n)).unwrap_or_else(|| panic!("{n}: {actors:#?}"));
+        let by = |n: &str| {
+            actors
+                .iter()
+                .find(|a| a.name == n || a.aliases.iter().any(|x| x == n))
+                .unwrap_or_else(|| panic!("{n}: {actors:#?}"))
+        };
         let qaeda = by("Al-Qaeda");
-        let forms: Vec<&str> = qaeda.aliases.iter().map(String::as_str).chain([qaeda.name.as_str()]).collect();
+        let forms: Vec<&str> = qaeda
+            .aliases
+            .iter()
+            .map(String::as_str)
+            .chain([qaeda.name.as_str()])
+            .collect();
         for form in ["Al-Qaeda", "Al Qaeda", "Al-Qaida"] {
             assert!(forms.contains(&form), "{form}: {qaeda:?}");
         }
-        assert_eq!(by("AQIS").name, by("al-Qaeda in the Indian Subcontinent").name);
+        assert_eq!(
+            by("AQIS").name,
+            by("al-Qaeda in the Indian Subcontinent").name
+        );
         assert_eq!(by("McKenzie").name, "Kenneth McKenzie");
         assert_eq!(by("McKenzie").kind, ActorKind::Person);
         assert_eq!(by("Ashraf Ghani").roles, ["President"]);
         assert_eq!(by("Washington").kind, ActorKind::Place);
-        assert!(!actors.iter().any(|a| a.name == "President" || a.name == "Gen."));
+        assert!(!actors
+            .iter()
+            .any(|a| a.name == "President" || a.name == "Gen."));
     }
 }

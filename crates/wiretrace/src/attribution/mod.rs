@@ -30,7 +30,11 @@ pub struct Attribution {
 
 /// The date relative mentions are counted from: the publication date, else the crawl date.
 pub fn anchor_of(article: &Article) -> Option<NaiveDate> {
-    article.published.as_deref().or(article.fetched.as_deref()).and_then(crate::extract::date::parse_declared)
+    article
+        .published
+        .as_deref()
+        .or(article.fetched.as_deref())
+        .and_then(crate::extract::date::parse_declared)
 }
 
 /// Attribute one article; `anchor` overrides the article's own dates (a story lends its
@@ -54,7 +58,10 @@ impl Sayings {
         // One write: each write into the encoder initialises its 32 KB buffer, and serde_json
         // writes token by token (that zeroing was 7% of a whole `trace`).
         let json = serde_json::to_vec(self).unwrap_or_default();
-        let mut z = flate2::write::DeflateEncoder::new(Vec::with_capacity(json.len() / 2), flate2::Compression::fast());
+        let mut z = flate2::write::DeflateEncoder::new(
+            Vec::with_capacity(json.len() / 2),
+            flate2::Compression::fast(),
+        );
         let _ = std::io::Write::write_all(&mut z, &json);
         z.finish().unwrap_or_default()
     }
@@ -63,7 +70,8 @@ impl Sayings {
     pub fn from_bytes(bytes: &[u8]) -> Option<Sayings> {
         // Inflated whole first: serde_json reading from a stream goes byte by byte.
         let mut json = Vec::with_capacity(bytes.len() * 4);
-        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(bytes), &mut json).ok()?;
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(bytes), &mut json)
+            .ok()?;
         serde_json::from_slice(&json).ok()
     }
 }
@@ -77,9 +85,17 @@ pub fn sayings(article: &Article) -> Sayings {
 
 /// The attribution of an article whose quotes and actors are known: only its dates are found,
 /// counted from `anchor` or else the article's own date.
-pub fn attribute_from(article: &Article, sayings: Sayings, anchor: Option<NaiveDate>) -> Attribution {
+pub fn attribute_from(
+    article: &Article,
+    sayings: Sayings,
+    anchor: Option<NaiveDate>,
+) -> Attribution {
     let dates = when::find(&article.body_text(), anchor.or_else(|| anchor_of(article)));
-    Attribution { quotes: sayings.quotes, actors: sayings.actors, dates }
+    Attribution {
+        quotes: sayings.quotes,
+        actors: sayings.actors,
+        dates,
+    }
 }
 
 /// An article printed with what attribution found in it.
@@ -171,11 +187,19 @@ fn word_keys(text: &str) -> WordKeys {
 /// shorter is at least a third of the longer. A story merge compares every quote with every
 /// distinct one before it, so this neither allocates nor hashes.
 fn same_quote(a: &WordKeys, b: &WordKeys) -> bool {
-    let (short, long) = if a.all.len() <= b.all.len() { (a, b) } else { (b, a) };
+    let (short, long) = if a.all.len() <= b.all.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     if short.all.is_empty() || short.all.len() * 3 < long.all.len() {
         return false;
     }
-    let shared = short.all.iter().filter(|w| long.sorted.binary_search(w).is_ok()).count();
+    let shared = short
+        .all
+        .iter()
+        .filter(|w| long.sorted.binary_search(w).is_ok())
+        .count();
     shared * 10 >= short.all.len() * 7
 }
 
@@ -194,7 +218,10 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
         for q in &att.quotes {
             let keys = word_keys(&q.text);
             let sk = q.speaker_resolved.as_deref().map(actor::speaker_key);
-            match entries.iter_mut().find(|e| e.quote.kind == q.kind && same_quote(&e.keys, &keys)) {
+            match entries
+                .iter_mut()
+                .find(|e| e.quote.kind == q.kind && same_quote(&e.keys, &keys))
+            {
                 Some(e) => {
                     if !e.quote.articles.contains(id) {
                         e.quote.articles.push(id.clone());
@@ -234,7 +261,10 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
     let quotes = entries
         .into_iter()
         .map(|mut e| {
-            let name = serde_json::to_value(e.pattern).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let name = serde_json::to_value(e.pattern)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
             let tally = patterns.entry(name).or_default();
             if e.quote.articles.len() > 1 {
                 tally.seen_in_copies += 1;
@@ -252,11 +282,17 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
     for (_, att) in articles {
         for a in &att.actors {
             let k = actor::name_key(&a.name);
-            let all_keys: Vec<String> = std::iter::once(k.clone()).chain(a.aliases.iter().map(|x| actor::name_key(x))).collect();
+            let all_keys: Vec<String> = std::iter::once(k.clone())
+                .chain(a.aliases.iter().map(|x| actor::name_key(x)))
+                .collect();
             let found = all_keys
                 .iter()
                 .find_map(|k| by_key.get(k).copied())
-                .or_else(|| actors.iter().position(|(ek, _)| all_keys.iter().any(|k| actor::same_spelling(k, ek))));
+                .or_else(|| {
+                    actors
+                        .iter()
+                        .position(|(ek, _)| all_keys.iter().any(|k| actor::same_spelling(k, ek)))
+                });
             match found.map(|i| (i, &mut actors[i].1)) {
                 Some((i, e)) => {
                     e.articles += 1;
@@ -279,28 +315,37 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
                         by_key.entry(key.clone()).or_insert(actors.len());
                     }
                     actors.push((
-                    k,
-                    StoryActor {
-                        name: a.name.clone(),
-                        kind: a.kind,
-                        aliases: a.aliases.clone(),
-                        roles: a.roles.clone(),
-                        articles: 1,
-                        mentions: a.mentions,
-                        quotes: a.quotes,
-                        share: 0.0,
-                    },
+                        k,
+                        StoryActor {
+                            name: a.name.clone(),
+                            kind: a.kind,
+                            aliases: a.aliases.clone(),
+                            roles: a.roles.clone(),
+                            articles: 1,
+                            mentions: a.mentions,
+                            quotes: a.quotes,
+                            share: 0.0,
+                        },
                     ));
                 }
             }
         }
     }
     let n = articles.len().max(1) as f64;
-    let mut actors: Vec<StoryActor> = actors.into_iter().map(|(_, mut a)| {
-        a.share = crate::story::rounded(a.articles as f64 / n);
-        a
-    }).collect();
-    actors.sort_by(|a, b| b.articles.cmp(&a.articles).then(b.mentions.cmp(&a.mentions)).then(b.quotes.cmp(&a.quotes)).then_with(|| a.name.cmp(&b.name)));
+    let mut actors: Vec<StoryActor> = actors
+        .into_iter()
+        .map(|(_, mut a)| {
+            a.share = crate::story::rounded(a.articles as f64 / n);
+            a
+        })
+        .collect();
+    actors.sort_by(|a, b| {
+        b.articles
+            .cmp(&a.articles)
+            .then(b.mentions.cmp(&a.mentions))
+            .then(b.quotes.cmp(&a.quotes))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     // Dates: by value, counted over articles.
     let mut dates: Vec<StoryDate> = Vec::new();
     for (_, att) in articles {
@@ -312,12 +357,22 @@ pub fn merge(articles: &[(String, Attribution)]) -> StoryAttribution {
             }
             match dates.iter_mut().find(|x| &x.value == v) {
                 Some(x) => x.articles += 1,
-                None => dates.push(StoryDate { value: v.clone(), granularity: d.granularity, text: d.text.clone(), articles: 1 }),
+                None => dates.push(StoryDate {
+                    value: v.clone(),
+                    granularity: d.granularity,
+                    text: d.text.clone(),
+                    articles: 1,
+                }),
             }
         }
     }
     dates.sort_by(|a, b| a.value.cmp(&b.value));
-    StoryAttribution { quotes, actors, dates, patterns }
+    StoryAttribution {
+        quotes,
+        actors,
+        dates,
+        patterns,
+    }
 }
 
 #[cfg(test)]
@@ -325,12 +380,18 @@ mod tests {
     #[test]
     fn kept_sayings_read_back_whole_and_garbage_reads_as_none() {
         let mut a = crate::extract::empty_article();
-        a.body = vec!["\"We will not leave,\" said Gen. Kenneth McKenzie, who heads US Central Command.".into()];
+        a.body = vec![
+            "\"We will not leave,\" said Gen. Kenneth McKenzie, who heads US Central Command."
+                .into(),
+        ];
         let s = super::sayings(&a);
         assert_eq!(s.quotes.len(), 1);
         assert_eq!(super::Sayings::from_bytes(&s.to_bytes()), Some(s.clone()));
         assert_eq!(super::Sayings::from_bytes(b"not deflate"), None);
-        assert_eq!(super::attribute_from(&a, s, None), super::attribute(&a, None));
+        assert_eq!(
+            super::attribute_from(&a, s, None),
+            super::attribute(&a, None)
+        );
     }
 
     use super::*;
@@ -348,13 +409,31 @@ mod tests {
             cue: Some("said".into()),
             pattern: Pattern::QuoteThenSpeaker,
         };
-        let a = Attribution { quotes: vec![q("What we need to see is what they're going to do against al-Qaeda", "Gen. Kenneth McKenzie")], ..Default::default() };
-        let b = Attribution { quotes: vec![q("What we need to see is what they are going to do against Al Qaeda", "Kenneth McKenzie")], ..Default::default() };
+        let a = Attribution {
+            quotes: vec![q(
+                "What we need to see is what they're going to do against al-Qaeda",
+                "Gen. Kenneth McKenzie",
+            )],
+            ..Default::default()
+        };
+        let b = Attribution {
+            quotes: vec![q(
+                "What we need to see is what they are going to do against Al Qaeda",
+                "Kenneth McKenzie",
+            )],
+            ..Default::default()
+        };
         let merged = merge(&[("dawn".into(), a), ("salaam".into(), b)]);
         assert_eq!(merged.quotes.len(), 1);
         assert_eq!(merged.quotes[0].earliest, "dawn");
         assert_eq!(merged.quotes[0].articles, ["dawn", "salaam"]);
         assert!(merged.quotes[0].confirmed);
-        assert_eq!(merged.patterns["quote_then_speaker"], PatternTally { confirmed: 1, seen_in_copies: 1 });
+        assert_eq!(
+            merged.patterns["quote_then_speaker"],
+            PatternTally {
+                confirmed: 1,
+                seen_in_copies: 1
+            }
+        );
     }
 }

@@ -60,8 +60,9 @@ pub static ORG_WORDS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 });
 
 /// Words that may sit inside a name in lower case ("Bank of England", "Osama bin Laden").
-pub static NAME_LINKS: LazyLock<HashSet<&str>> =
-    LazyLock::new(|| set("of de da del della di du van von der den bin ibn al el la le and for the"));
+pub static NAME_LINKS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("of de da del della di du van von der den bin ibn al el la le and for the")
+});
 
 /// Capitalised words that never name anyone: calendar words and sentence openers.
 pub static NOT_NAMES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -75,7 +76,10 @@ pub static NOT_NAMES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 
 /// The word without a trailing possessive ("Pentagon's" → "Pentagon").
 pub fn strip_possessive(word: &str) -> &str {
-    word.strip_suffix("'s").or_else(|| word.strip_suffix("\u{2019}s")).or_else(|| word.strip_suffix('\'')).unwrap_or(word)
+    word.strip_suffix("'s")
+        .or_else(|| word.strip_suffix("\u{2019}s"))
+        .or_else(|| word.strip_suffix('\''))
+        .unwrap_or(word)
 }
 
 /// Lower-cased word with a trailing full stop and possessive removed, for list lookups.
@@ -90,8 +94,10 @@ pub fn is_capitalised(word: &str) -> bool {
     }
     match word.split_once('-') {
         Some((particle, rest)) => {
-            matches!(particle, "al" | "el" | "ad" | "ash" | "as" | "at" | "bin" | "ibn" | "abu" | "abd")
-                && rest.chars().next().is_some_and(|c| c.is_uppercase())
+            matches!(
+                particle,
+                "al" | "el" | "ad" | "ash" | "as" | "at" | "bin" | "ibn" | "abu" | "abd"
+            ) && rest.chars().next().is_some_and(|c| c.is_uppercase())
         }
         None => false,
     }
@@ -101,7 +107,10 @@ pub fn is_capitalised(word: &str) -> bool {
 pub fn is_acronym(word: &str) -> bool {
     let letters: String = word.chars().filter(|c| *c != '.').collect();
     let letters = strip_possessive(&letters);
-    (2..=6).contains(&letters.chars().count()) && letters.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+    (2..=6).contains(&letters.chars().count())
+        && letters
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// A name split into its title or role words and the name itself: "Acting U.S. Attorney Alana
@@ -116,19 +125,36 @@ pub struct Named {
 /// title word; a run that is all titles keeps its last word as the name.
 pub fn split_title(words: &[&str]) -> Named {
     // "US Defence Department" is a body's name, not a title and a name.
-    if looks_like_org(&words.join(" ")) && !words.iter().any(|w| ROLE_NOUNS.contains(key(w).as_str()) || TITLES.contains(key(w).as_str()) && !looks_like_org(w)) {
-        return Named { title: String::new(), name: words.join(" ") };
+    if looks_like_org(&words.join(" "))
+        && !words.iter().any(|w| {
+            ROLE_NOUNS.contains(key(w).as_str())
+                || TITLES.contains(key(w).as_str()) && !looks_like_org(w)
+        })
+    {
+        return Named {
+            title: String::new(),
+            name: words.join(" "),
+        };
     }
-    let last_title = words.iter().rposition(|w| TITLES.contains(key(w).as_str()) || ROLE_NOUNS.contains(key(w).as_str()));
+    let last_title = words
+        .iter()
+        .rposition(|w| TITLES.contains(key(w).as_str()) || ROLE_NOUNS.contains(key(w).as_str()));
     match last_title {
-        Some(i) if i + 1 < words.len() => Named { title: words[..=i].join(" "), name: words[i + 1..].join(" ") },
-        _ => Named { title: String::new(), name: words.join(" ") },
+        Some(i) if i + 1 < words.len() => Named {
+            title: words[..=i].join(" "),
+            name: words[i + 1..].join(" "),
+        },
+        _ => Named {
+            title: String::new(),
+            name: words.join(" "),
+        },
     }
 }
 
 /// Whether a name (titles already split off) reads as an organisation's.
 pub fn looks_like_org(name: &str) -> bool {
-    name.split_whitespace().any(|w| is_acronym(w) || key(w).split('-').any(|part| ORG_WORDS.contains(part)))
+    name.split_whitespace()
+        .any(|w| is_acronym(w) || key(w).split('-').any(|part| ORG_WORDS.contains(part)))
 }
 
 /// A run of capitalised words in a text (byte range), with its words.
@@ -147,8 +173,13 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     for (i, &(b, c)) in chars.iter().enumerate() {
         let next_alnum = chars.get(i + 1).is_some_and(|&(_, n)| n.is_alphanumeric());
-        let digit_group = c == ',' && i > 0 && chars[i - 1].1.is_ascii_digit() && chars.get(i + 1).is_some_and(|&(_, n)| n.is_ascii_digit());
-        let inner = (matches!(c, '\'' | '\u{2019}' | '-' | '.' | '&') && start.is_some() && next_alnum) || digit_group;
+        let digit_group = c == ','
+            && i > 0
+            && chars[i - 1].1.is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|&(_, n)| n.is_ascii_digit());
+        let inner =
+            (matches!(c, '\'' | '\u{2019}' | '-' | '.' | '&') && start.is_some() && next_alnum)
+                || digit_group;
         if c.is_alphanumeric() || inner {
             start.get_or_insert(b);
         } else if let Some(s) = start.take() {
@@ -157,7 +188,10 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
         // An abbreviation's final full stop belongs to it ("Gen.", "U.S.").
         if c == '.' && start.is_none() {
             if let Some(last) = out.last_mut() {
-                if last.1 == b && (crate::text::is_abbreviation(&text[last.0..b]) || is_acronym(&text[last.0..b])) {
+                if last.1 == b
+                    && (crate::text::is_abbreviation(&text[last.0..b])
+                        || is_acronym(&text[last.0..b]))
+                {
                     last.1 = b + 1;
                 }
             }
@@ -177,11 +211,18 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
     let mut runs: Vec<NameRun<'t>> = Vec::new();
     let mut cur: Vec<(usize, usize)> = Vec::new();
     let flush = |cur: &mut Vec<(usize, usize)>, runs: &mut Vec<NameRun<'t>>| {
-        while cur.last().is_some_and(|&(s, e)| !is_capitalised(&text[s..e])) {
+        while cur
+            .last()
+            .is_some_and(|&(s, e)| !is_capitalised(&text[s..e]))
+        {
             cur.pop();
         }
         if !cur.is_empty() {
-            runs.push(NameRun { start: cur[0].0, end: cur.last().unwrap().1, words: cur.iter().map(|&(s, e)| &text[s..e]).collect() });
+            runs.push(NameRun {
+                start: cur[0].0,
+                end: cur.last().unwrap().1,
+                words: cur.iter().map(|&(s, e)| &text[s..e]).collect(),
+            });
         }
         cur.clear();
     };
@@ -193,10 +234,16 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
         });
         // Letters mixed with digits are codes and link fragments ("I9FTnLuZCH"), not names.
         let code = w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(|c| c.is_alphabetic());
-        let cap = is_capitalised(w) && !NOT_NAMES.contains(key(w).as_str()) && !w.chars().all(|c| c.is_numeric()) && !code;
+        let cap = is_capitalised(w)
+            && !NOT_NAMES.contains(key(w).as_str())
+            && !w.chars().all(|c| c.is_numeric())
+            && !code;
         if cap && (joined || cur.is_empty()) {
             cur.push((s, e));
-        } else if joined && NAME_LINKS.contains(w.to_lowercase().as_str()) && w.chars().all(|c| c.is_lowercase()) {
+        } else if joined
+            && NAME_LINKS.contains(w.to_lowercase().as_str())
+            && w.chars().all(|c| c.is_lowercase())
+        {
             cur.push((s, e));
         } else {
             flush(&mut cur, &mut runs);
@@ -213,7 +260,11 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
 /// with the person's family name last when the short name is one word; the earliest of the
 /// longest wins (an article names people in full first).
 pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'a>> {
-    let want: Vec<String> = short.split_whitespace().map(key).filter(|w| !TITLES.contains(w.as_str())).collect();
+    let want: Vec<String> = short
+        .split_whitespace()
+        .map(key)
+        .filter(|w| !TITLES.contains(w.as_str()))
+        .collect();
     if want.is_empty() {
         return None;
     }
@@ -221,13 +272,20 @@ pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'
     for run in runs {
         let have: Vec<String> = run.words.iter().map(|w| key(w)).collect();
         // Two names joined by "and" are not one fuller name ("Eli Lilly and Co" is).
-        let joins_two = have.iter().enumerate().any(|(i, w)| w == "and" && !have.get(i + 1).is_some_and(|n| matches!(n.as_str(), "co" | "company" | "sons" | "partners")));
+        let joins_two = have.iter().enumerate().any(|(i, w)| {
+            w == "and"
+                && !have
+                    .get(i + 1)
+                    .is_some_and(|n| matches!(n.as_str(), "co" | "company" | "sons" | "partners"))
+        });
         if have.len() <= want.len() || joins_two {
             continue;
         }
         // A family name ends the fuller name; a body's short name sits inside its full one, which
         // is not then a person's title ("Lilly" is not "Lilly Chairman Richard Wood").
-        let titled = have.iter().any(|w| TITLES.contains(w.as_str()) || ROLE_NOUNS.contains(w.as_str()));
+        let titled = have
+            .iter()
+            .any(|w| TITLES.contains(w.as_str()) || ROLE_NOUNS.contains(w.as_str()));
         let inside = have.windows(want.len()).any(|win| win == want.as_slice());
         if !(have.ends_with(&want) || (inside && !titled)) {
             continue;

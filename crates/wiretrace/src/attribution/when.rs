@@ -62,7 +62,11 @@ static DATES: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_number(name: &str) -> Option<u32> {
     let n = name.trim_end_matches('.').to_lowercase();
-    let i = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].iter().position(|m| n.starts_with(m))?;
+    let i = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| n.starts_with(m))?;
     Some(i as u32 + 1)
 }
 
@@ -70,7 +74,11 @@ fn month_day(s: &str) -> Option<(u32, u32)> {
     let mut parts = s.split_whitespace();
     let first = parts.next()?;
     let second = parts.next()?;
-    let digits = |w: &str| w.trim_end_matches(|c: char| c.is_alphabetic() || c == ',').parse::<u32>().ok();
+    let digits = |w: &str| {
+        w.trim_end_matches(|c: char| c.is_alphabetic() || c == ',')
+            .parse::<u32>()
+            .ok()
+    };
     match month_number(first) {
         Some(m) => Some((m, digits(second)?)),
         None => Some((month_number(second)?, digits(first)?)),
@@ -108,7 +116,8 @@ fn near_anchor(month: u32, day: u32, anchor: NaiveDate) -> Option<NaiveDate> {
 }
 
 fn weekday_of(name: &str) -> Option<Weekday> {
-    name.split_whitespace().find_map(|w| w.parse::<Weekday>().ok())
+    name.split_whitespace()
+        .find_map(|w| w.parse::<Weekday>().ok())
 }
 
 fn day(d: NaiveDate) -> String {
@@ -122,10 +131,27 @@ fn add_months(y: i32, m: u32, delta: i32) -> (i32, u32) {
 
 /// Whether the sentence around a mention speaks of what is to come.
 fn future_context(before: &str) -> bool {
-    let sentence = before.rsplit(['.', '!', '?']).next().unwrap_or(before).to_lowercase();
-    ["will ", "'ll ", "is due", "are due", "is expected", "are expected", "scheduled", "plans to", "plan to", "is set to", "are set to", "next "]
-        .iter()
-        .any(|w| sentence.contains(w))
+    let sentence = before
+        .rsplit(['.', '!', '?'])
+        .next()
+        .unwrap_or(before)
+        .to_lowercase();
+    [
+        "will ",
+        "'ll ",
+        "is due",
+        "are due",
+        "is expected",
+        "are expected",
+        "scheduled",
+        "plans to",
+        "plan to",
+        "is set to",
+        "are set to",
+        "next ",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
 }
 
 /// Every date mentioned in the body, in order, resolved against `anchor` (the publication date).
@@ -141,19 +167,34 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
         let start = char_pos;
         let end = start + text.chars().count();
         let (value, granularity, relative) = if let Some(iso) = c.name("iso") {
-            (crate::extract::date::parse_declared(iso.as_str()).map(day), Granularity::Day, false)
+            (
+                crate::extract::date::parse_declared(iso.as_str()).map(day),
+                Granularity::Day,
+                false,
+            )
         } else if c.name("mdy").is_some() || c.name("dmy").is_some() {
-            (crate::extract::date::find_date(&text).map(|f| day(f.date)), Granularity::Day, false)
+            (
+                crate::extract::date::find_date(&text).map(|f| day(f.date)),
+                Granularity::Day,
+                false,
+            )
         } else if c.name("wd").is_some() {
-            let explicit = c.name("wdmd").or(c.name("wdmd2")).and_then(|s| month_day(s.as_str()));
+            let explicit = c
+                .name("wdmd")
+                .or(c.name("wdmd2"))
+                .and_then(|s| month_day(s.as_str()));
             let year = c.name("wdy").and_then(|y| y.as_str().parse::<i32>().ok());
             let value = match (explicit, year, anchor) {
                 (Some((mo, d)), Some(y), _) => NaiveDate::from_ymd_opt(y, mo, d).map(day),
                 (Some((mo, d)), None, Some(a)) => near_anchor(mo, d, a).map(day),
                 (Some((mo, d)), None, None) => Some(format!("XXXX-{mo:02}-{d:02}")),
                 (None, _, Some(a)) => weekday_of(&text).map(|wd| {
-                    let back = (a.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
-                    let forward = (wd.num_days_from_monday() as i64 - a.weekday().num_days_from_monday() as i64).rem_euclid(7);
+                    let back = (a.weekday().num_days_from_monday() as i64
+                        - wd.num_days_from_monday() as i64)
+                        .rem_euclid(7);
+                    let forward = (wd.num_days_from_monday() as i64
+                        - a.weekday().num_days_from_monday() as i64)
+                        .rem_euclid(7);
                     let rel = c.name("wdrel").map(|r| r.as_str());
                     let date = match rel {
                         Some("last") => a - Duration::days(if back == 0 { 7 } else { back }),
@@ -167,7 +208,9 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
             };
             (value, Granularity::Day, year.is_none())
         } else if let Some(md) = c.name("md").or(c.name("dm")) {
-            let Some((mo, d)) = month_day(md.as_str()) else { continue };
+            let Some((mo, d)) = month_day(md.as_str()) else {
+                continue;
+            };
             if d == 0 || d > 31 {
                 continue;
             }
@@ -180,25 +223,45 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
             let mut parts = text.split_whitespace();
             let mo = parts.next().and_then(month_number);
             let y = parts.next().and_then(|y| y.parse::<i32>().ok());
-            (mo.zip(y).map(|(mo, y)| format!("{y}-{mo:02}")), Granularity::Month, false)
+            (
+                mo.zip(y).map(|(mo, y)| format!("{y}-{mo:02}")),
+                Granularity::Month,
+                false,
+            )
         } else if let Some(month) = c.name("inmonth") {
             let mo = month_number(month.as_str()).unwrap_or(1);
             // "by March 10", "in May 2015": the preposition only found it.
             let text = body[month.start()..m.end()].trim_end().to_string();
             let start = start + body[m.start()..month.start()].chars().count();
             let end = start + text.chars().count();
-            let year = c.name("inyear").and_then(|y| y.as_str().parse::<i32>().ok());
+            let year = c
+                .name("inyear")
+                .and_then(|y| y.as_str().parse::<i32>().ok());
             if let Some(d) = c.name("inday").and_then(|d| d.as_str().parse::<u32>().ok()) {
                 let value = match (year, anchor) {
                     (Some(y), _) => NaiveDate::from_ymd_opt(y, mo, d).map(day),
                     (None, Some(a)) => near_anchor(mo, d, a).map(day),
                     (None, None) => Some(format!("XXXX-{mo:02}-{d:02}")),
                 };
-                out.push(EventDate { text, start, end, value, granularity: Granularity::Day, relative: year.is_none() });
+                out.push(EventDate {
+                    text,
+                    start,
+                    end,
+                    value,
+                    granularity: Granularity::Day,
+                    relative: year.is_none(),
+                });
                 continue;
             }
             if let Some(y) = year {
-                out.push(EventDate { text, start, end, value: Some(format!("{y}-{mo:02}")), granularity: Granularity::Month, relative: false });
+                out.push(EventDate {
+                    text,
+                    start,
+                    end,
+                    value: Some(format!("{y}-{mo:02}")),
+                    granularity: Granularity::Month,
+                    relative: false,
+                });
                 continue;
             }
             let lead = body[m.start()..month.start()].trim().to_lowercase();
@@ -212,7 +275,14 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
                 format!("{y}-{mo:02}")
             });
             if !matches!(lead.as_str(), "last" | "next") {
-                out.push(EventDate { text, start, end, value, granularity: Granularity::Month, relative: true });
+                out.push(EventDate {
+                    text,
+                    start,
+                    end,
+                    value,
+                    granularity: Granularity::Month,
+                    relative: true,
+                });
                 continue;
             }
             (value, Granularity::Month, true)
@@ -222,7 +292,11 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
                 "tomorrow" => 1,
                 _ => 0,
             };
-            (anchor.map(|a| day(a + Duration::days(shift))), Granularity::Day, true)
+            (
+                anchor.map(|a| day(a + Duration::days(shift))),
+                Granularity::Day,
+                true,
+            )
         } else if let Some(unit) = c.name("unit") {
             let shift = match &c["which"] {
                 "last" => -1,
@@ -230,41 +304,75 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
                 _ => 0,
             };
             let (value, g) = match unit.as_str() {
-                "week" => (anchor.map(|a| {
-                    let w = (a + Duration::weeks(shift)).iso_week();
-                    format!("{}-W{:02}", w.year(), w.week())
-                }), Granularity::Week),
-                "month" => (anchor.map(|a| {
-                    let (y, mo) = add_months(a.year(), a.month(), shift as i32);
-                    format!("{y}-{mo:02}")
-                }), Granularity::Month),
-                _ => (anchor.map(|a| format!("{}", a.year() + shift as i32)), Granularity::Year),
+                "week" => (
+                    anchor.map(|a| {
+                        let w = (a + Duration::weeks(shift)).iso_week();
+                        format!("{}-W{:02}", w.year(), w.week())
+                    }),
+                    Granularity::Week,
+                ),
+                "month" => (
+                    anchor.map(|a| {
+                        let (y, mo) = add_months(a.year(), a.month(), shift as i32);
+                        format!("{y}-{mo:02}")
+                    }),
+                    Granularity::Month,
+                ),
+                _ => (
+                    anchor.map(|a| format!("{}", a.year() + shift as i32)),
+                    Granularity::Year,
+                ),
             };
             (value, g, true)
         } else if let Some(unit) = c.name("agounit") {
-            let Some(n) = small_number(&c["n"]) else { continue };
+            let Some(n) = small_number(&c["n"]) else {
+                continue;
+            };
             let (value, g) = match unit.as_str() {
                 "day" => (anchor.map(|a| day(a - Duration::days(n))), Granularity::Day),
-                "week" => (anchor.map(|a| {
-                    let w = (a - Duration::weeks(n)).iso_week();
-                    format!("{}-W{:02}", w.year(), w.week())
-                }), Granularity::Week),
-                "month" => (anchor.map(|a| {
-                    let (y, mo) = add_months(a.year(), a.month(), -(n as i32));
-                    format!("{y}-{mo:02}")
-                }), Granularity::Month),
-                _ => (anchor.map(|a| format!("{}", a.year() - n as i32)), Granularity::Year),
+                "week" => (
+                    anchor.map(|a| {
+                        let w = (a - Duration::weeks(n)).iso_week();
+                        format!("{}-W{:02}", w.year(), w.week())
+                    }),
+                    Granularity::Week,
+                ),
+                "month" => (
+                    anchor.map(|a| {
+                        let (y, mo) = add_months(a.year(), a.month(), -(n as i32));
+                        format!("{y}-{mo:02}")
+                    }),
+                    Granularity::Month,
+                ),
+                _ => (
+                    anchor.map(|a| format!("{}", a.year() - n as i32)),
+                    Granularity::Year,
+                ),
             };
             (value, g, true)
         } else if let Some(y) = c.name("y") {
             // The year alone, without the preposition that found it.
             let skip = text.chars().count() - y.as_str().chars().count();
-            out.push(EventDate { text: y.as_str().to_string(), start: start + skip, end, value: Some(y.as_str().to_string()), granularity: Granularity::Year, relative: false });
+            out.push(EventDate {
+                text: y.as_str().to_string(),
+                start: start + skip,
+                end,
+                value: Some(y.as_str().to_string()),
+                granularity: Granularity::Year,
+                relative: false,
+            });
             continue;
         } else {
             continue;
         };
-        out.push(EventDate { text, start, end, value, granularity, relative });
+        out.push(EventDate {
+            text,
+            start,
+            end,
+            value,
+            granularity,
+            relative,
+        });
     }
     out
 }
@@ -275,7 +383,10 @@ mod tests {
 
     fn values(text: &str, anchor: &str) -> Vec<(String, Option<String>)> {
         let a = NaiveDate::parse_from_str(anchor, "%Y-%m-%d").ok();
-        find(text, a).into_iter().map(|d| (d.text, d.value)).collect()
+        find(text, a)
+            .into_iter()
+            .map(|d| (d.text, d.value))
+            .collect()
     }
 
     #[test]
@@ -300,15 +411,40 @@ mod tests {
 
     #[test]
     fn weekdays_look_back_unless_the_sentence_looks_ahead() {
-        assert_eq!(values("officials said on Monday", "2020-07-02")[0].1.as_deref(), Some("2020-06-29"));
-        assert_eq!(values("the court will rule on Monday", "2020-07-02")[0].1.as_deref(), Some("2020-07-06"));
-        assert_eq!(values("last month and yesterday", "2020-01-10").iter().map(|v| v.1.clone().unwrap()).collect::<Vec<_>>(), ["2019-12", "2020-01-09"]);
+        assert_eq!(
+            values("officials said on Monday", "2020-07-02")[0]
+                .1
+                .as_deref(),
+            Some("2020-06-29")
+        );
+        assert_eq!(
+            values("the court will rule on Monday", "2020-07-02")[0]
+                .1
+                .as_deref(),
+            Some("2020-07-06")
+        );
+        assert_eq!(
+            values("last month and yesterday", "2020-01-10")
+                .iter()
+                .map(|v| v.1.clone().unwrap())
+                .collect::<Vec<_>>(),
+            ["2019-12", "2020-01-09"]
+        );
     }
 
     #[test]
     fn without_a_publication_date_days_keep_an_unknown_year() {
-        assert_eq!(values("said Wednesday (July 1)", "")[0].1.as_deref(), Some("XXXX-07-01"));
+        assert_eq!(
+            values("said Wednesday (July 1)", "")[0].1.as_deref(),
+            Some("XXXX-07-01")
+        );
         assert_eq!(values("said on Wednesday", "")[0].1, None);
-        assert_eq!(values("in 2015 and on July 4, 2019", "")[..], [("2015".to_string(), Some("2015".to_string())), ("July 4, 2019".to_string(), Some("2019-07-04".to_string()))]);
+        assert_eq!(
+            values("in 2015 and on July 4, 2019", "")[..],
+            [
+                ("2015".to_string(), Some("2015".to_string())),
+                ("July 4, 2019".to_string(), Some("2019-07-04".to_string()))
+            ]
+        );
     }
 }

@@ -6,16 +6,22 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-const MONTHS: &str =
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const MONTHS: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b{MONTHS}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b{MONTHS}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+    ))
+    .unwrap()
 });
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?,?\s+(\d{{4}})\b")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\.?,?\s+(\d{{4}})\b"
+    ))
+    .unwrap()
 });
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})").unwrap());
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})").unwrap());
 
 fn month_number(name: &str) -> Option<u32> {
     let m = name.to_ascii_lowercase();
@@ -64,12 +70,14 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
     }
     for c in MONTH_DAY_YEAR.captures_iter(text) {
         let m = c.get(0).unwrap();
-        let date = month_number(&c[1]).and_then(|mo| NaiveDate::from_ymd_opt(c[3].parse().ok()?, mo, c[2].parse().ok()?));
+        let date = month_number(&c[1])
+            .and_then(|mo| NaiveDate::from_ymd_opt(c[3].parse().ok()?, mo, c[2].parse().ok()?));
         consider(date, m.start(), m.end());
     }
     for c in DAY_MONTH_YEAR.captures_iter(text) {
         let m = c.get(0).unwrap();
-        let date = month_number(&c[2]).and_then(|mo| NaiveDate::from_ymd_opt(c[3].parse().ok()?, mo, c[1].parse().ok()?));
+        let date = month_number(&c[2])
+            .and_then(|mo| NaiveDate::from_ymd_opt(c[3].parse().ok()?, mo, c[1].parse().ok()?));
         consider(date, m.start(), m.end());
     }
     best
@@ -92,17 +100,26 @@ mod tests {
     #[test]
     fn news_date_styles() {
         assert_eq!(d("Published July 2, 2020").as_deref(), Some("2020-07-02"));
-        assert_eq!(d("Published in Dawn, July 2nd, 2020").as_deref(), Some("2020-07-02"));
+        assert_eq!(
+            d("Published in Dawn, July 2nd, 2020").as_deref(),
+            Some("2020-07-02")
+        );
         assert_eq!(d("Updated 29 Mar, 2025").as_deref(), Some("2025-03-29"));
         assert_eq!(d("on Sept. 11 2001").as_deref(), Some("2001-09-11"));
         assert_eq!(d("2020-07-02T10:00:00Z").as_deref(), Some("2020-07-02"));
-        assert_eq!(d("Thu, 02 Jul 2020 10:00:00 GMT").as_deref(), Some("2020-07-02"));
+        assert_eq!(
+            d("Thu, 02 Jul 2020 10:00:00 GMT").as_deref(),
+            Some("2020-07-02")
+        );
         assert_eq!(d("February 30, 2020"), None);
         assert_eq!(d("no date here, 2020"), None);
     }
 
     #[test]
     fn earliest_match_wins() {
-        assert_eq!(d("On 1 July 2020, and then July 3, 2020").as_deref(), Some("2020-07-01"));
+        assert_eq!(
+            d("On 1 July 2020, and then July 3, 2020").as_deref(),
+            Some("2020-07-01")
+        );
     }
 }

@@ -46,20 +46,45 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         .ok();
     let lines: Vec<String> = main
         .as_ref()
-        .map(|r| r.content_text.lines().map(squeeze_whitespace).filter(|l| !l.is_empty()).collect())
+        .map(|r| {
+            r.content_text
+                .lines()
+                .map(squeeze_whitespace)
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
-    let comments = main.as_ref().and_then(|r| r.comments_text.clone()).unwrap_or_default();
-    article.comments =
-        comments.split("\n\n").map(squeeze_whitespace).filter(|c| !c.is_empty()).collect();
-    let second_text = second.as_ref().map(|a| a.text_content.to_string()).unwrap_or_default();
+    let comments = main
+        .as_ref()
+        .and_then(|r| r.comments_text.clone())
+        .unwrap_or_default();
+    article.comments = comments
+        .split("\n\n")
+        .map(squeeze_whitespace)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let second_text = second
+        .as_ref()
+        .map(|a| a.text_content.to_string())
+        .unwrap_or_default();
     let (lines, outside) = trim_to_agreement(lines, &second_text);
-    article.removed.extend(outside.into_iter().map(|text| Removed { text, reason: Reason::Boilerplate }));
+    article
+        .removed
+        .extend(outside.into_iter().map(|text| Removed {
+            text,
+            reason: Reason::Boilerplate,
+        }));
     // The extractors' own date finders go after the page's declared dates and the URL.
     if meta.published.is_none() {
         let theirs = main
             .as_ref()
             .and_then(|r| r.metadata.date)
-            .map(|d| (d.date_naive().to_string(), "rs-trafilatura date finder".to_string()))
+            .map(|d| {
+                (
+                    d.date_naive().to_string(),
+                    "rs-trafilatura date finder".to_string(),
+                )
+            })
             .or_else(|| {
                 second
                     .as_ref()
@@ -99,7 +124,9 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         if let Some(d) = super::scraped::split_dateline(first) {
             *first = d.rest;
             article.dateline = Some(d.place);
-            article.fields_from.insert("dateline".into(), "body opening".into());
+            article
+                .fields_from
+                .insert("dateline".into(), "body opening".into());
             if let Some(a) = d.agency.as_deref().and_then(patterns::agency) {
                 add(&mut credits, a);
             }
@@ -108,8 +135,17 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
 
     if meta.published.is_none() {
         // A date printed near the top of the article ("Published September 4, 2025").
-        let stamps = article.removed.iter().filter(|r| r.reason == Reason::DateStamp).map(|r| r.text.as_str());
-        let opening = article.body.iter().take(2).map(String::as_str).filter(|l| word_count(l) <= 25);
+        let stamps = article
+            .removed
+            .iter()
+            .filter(|r| r.reason == Reason::DateStamp)
+            .map(|r| r.text.as_str());
+        let opening = article
+            .body
+            .iter()
+            .take(2)
+            .map(String::as_str)
+            .filter(|l| word_count(l) <= 25);
         meta.published = stamps
             .chain(opening)
             .find_map(date::find_date)
@@ -149,7 +185,10 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         }
     }
     if !credits.is_empty() {
-        article.fields_from.entry("credits".into()).or_insert_with(|| "byline, credit lines and dateline".into());
+        article
+            .fields_from
+            .entry("credits".into())
+            .or_insert_with(|| "byline, credit lines and dateline".into());
     }
     article.credits = credits;
     article
@@ -169,7 +208,9 @@ const AGREEMENT_LINE_SHARE: f64 = 0.5;
 fn trim_to_agreement(lines: Vec<String>, second: &str) -> (Vec<String>, Vec<String>) {
     let triples = |text: &str| -> Vec<u64> {
         let t = crate::text::tokenize(text);
-        t.windows(3).map(|w| w[0].hash.rotate_left(1) ^ w[1].hash.rotate_left(17) ^ w[2].hash).collect()
+        t.windows(3)
+            .map(|w| w[0].hash.rotate_left(1) ^ w[1].hash.rotate_left(17) ^ w[2].hash)
+            .collect()
     };
     let theirs: std::collections::HashSet<u64> = triples(second).into_iter().collect();
     let ours: usize = lines.iter().map(|l| word_count(l)).sum();
@@ -180,10 +221,15 @@ fn trim_to_agreement(lines: Vec<String>, second: &str) -> (Vec<String>, Vec<Stri
         .iter()
         .map(|l| {
             let t = triples(l);
-            !t.is_empty() && t.iter().filter(|h| theirs.contains(h)).count() as f64 >= AGREEMENT_LINE_SHARE * t.len() as f64
+            !t.is_empty()
+                && t.iter().filter(|h| theirs.contains(h)).count() as f64
+                    >= AGREEMENT_LINE_SHARE * t.len() as f64
         })
         .collect();
-    let (Some(first), Some(last)) = (agrees.iter().position(|&a| a), agrees.iter().rposition(|&a| a)) else {
+    let (Some(first), Some(last)) = (
+        agrees.iter().position(|&a| a),
+        agrees.iter().rposition(|&a| a),
+    ) else {
         return (lines, Vec::new());
     };
     let mut outside = Vec::new();
@@ -215,7 +261,8 @@ fn take_credit(line: &str, credits: &mut Vec<String>) -> bool {
 }
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/._-]|$)").unwrap()
+    Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
+        .unwrap()
 });
 
 fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
@@ -224,7 +271,9 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
     let tags = meta_tags(doc);
     let tag = |names: &[&str]| -> Option<(String, String)> {
         names.iter().find_map(|n| {
-            tags.iter().find(|(k, v)| k == n && !v.trim().is_empty()).map(|(k, v)| (squeeze_whitespace(v), format!("meta {k}")))
+            tags.iter()
+                .find(|(k, v)| k == n && !v.trim().is_empty())
+                .map(|(k, v)| (squeeze_whitespace(v), format!("meta {k}")))
         })
     };
     let iso = |v: (String, String)| date::parse_declared(&v.0).map(|d| (d.to_string(), v.1));
@@ -265,14 +314,23 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
         .or_else(|| time_element(doc).and_then(iso))
         .or_else(|| {
             url.and_then(|u| URL_DATE.captures(u)).and_then(|c| {
-                date::parse_declared(&format!("{}-{}-{}", &c[1], &c[2], &c[3])).map(|d| (d.to_string(), "URL".into()))
+                date::parse_declared(&format!("{}-{}-{}", &c[1], &c[2], &c[3]))
+                    .map(|d| (d.to_string(), "URL".into()))
             })
         });
     m.modified = ld
         .as_ref()
         .and_then(|a| str_field(a, &["dateModified"]))
         .and_then(|d| iso((d, "JSON-LD dateModified".into())))
-        .or_else(|| tag(&["article:modified_time", "og:updated_time", "datemodified", "last-modified"]).and_then(iso));
+        .or_else(|| {
+            tag(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "last-modified",
+            ])
+            .and_then(iso)
+        });
 
     // People and publisher.
     m.authors = ld
@@ -282,14 +340,25 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
         .filter(|n| !n.is_empty())
         .map(|n| (n, "JSON-LD author".to_string()))
         .or_else(|| {
-            tag(&["author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl"])
-                .filter(|(v, _)| !v.starts_with("http"))
-                .map(|(v, from)| (split_names(&v), from))
+            tag(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "parsely-author",
+                "sailthru.author",
+                "byl",
+            ])
+            .filter(|(v, _)| !v.starts_with("http"))
+            .map(|(v, from)| (split_names(&v), from))
         })
         .or_else(|| {
-            ["[rel=author]", "[itemprop=author]", ".byline", ".author"].iter().find_map(|sel| {
-                text_of(doc, sel).filter(|t| word_count(t) <= 8).map(|t| (split_names(&t), format!("element {sel}")))
-            })
+            ["[rel=author]", "[itemprop=author]", ".byline", ".author"]
+                .iter()
+                .find_map(|sel| {
+                    text_of(doc, sel)
+                        .filter(|t| word_count(t) <= 8)
+                        .map(|t| (split_names(&t), format!("element {sel}")))
+                })
         })
         .filter(|(n, _)| !n.is_empty());
     m.publisher = ld
@@ -298,7 +367,14 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
         .map(names_of)
         .and_then(|n| n.into_iter().next())
         .map(|p| (p, "JSON-LD publisher".to_string()))
-        .or_else(|| tag(&["og:site_name", "application-name", "publisher", "dc.publisher"]));
+        .or_else(|| {
+            tag(&[
+                "og:site_name",
+                "application-name",
+                "publisher",
+                "dc.publisher",
+            ])
+        });
 
     // Language and address.
     m.language = ld
@@ -306,7 +382,11 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
         .and_then(|a| str_field(a, &["inLanguage"]))
         .map(|l| (l, "JSON-LD inLanguage".to_string()))
         .or_else(|| {
-            doc.select("html").attr("lang").map(|l| l.to_string()).filter(|l| !l.trim().is_empty()).map(|l| (l, "<html lang>".into()))
+            doc.select("html")
+                .attr("lang")
+                .map(|l| l.to_string())
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| (l, "<html lang>".into()))
         })
         .or_else(|| tag(&["og:locale", "content-language", "language", "dc.language"]))
         .map(|(l, from)| (l.trim().replace('_', "-"), from));
@@ -324,7 +404,11 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
 fn meta_tags(doc: &Document) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for node in doc.select("meta").nodes() {
-        let key = node.attr("property").or_else(|| node.attr("name")).or_else(|| node.attr("itemprop")).or_else(|| node.attr("http-equiv"));
+        let key = node
+            .attr("property")
+            .or_else(|| node.attr("name"))
+            .or_else(|| node.attr("itemprop"))
+            .or_else(|| node.attr("http-equiv"));
         let value = node.attr("content").or_else(|| node.attr("datetime"));
         if let (Some(k), Some(v)) = (key, value) {
             out.push((k.to_lowercase(), v.to_string()));
@@ -347,7 +431,11 @@ fn time_element(doc: &Document) -> Option<(String, String)> {
         ("time[datetime]", "first <time>"),
     ] {
         for node in doc.select(sel).nodes() {
-            let v = node.attr("datetime").or_else(|| node.attr("content")).map(|v| v.to_string()).unwrap_or_else(|| node.text().to_string());
+            let v = node
+                .attr("datetime")
+                .or_else(|| node.attr("content"))
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| node.text().to_string());
             if !v.trim().is_empty() {
                 return Some((v, from.to_string()));
             }
@@ -356,25 +444,43 @@ fn time_element(doc: &Document) -> Option<(String, String)> {
     None
 }
 
-const ARTICLE_TYPES: &[&str] =
-    &["NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting", "OpinionNewsArticle", "Report", "LiveBlogPosting"];
+const ARTICLE_TYPES: &[&str] = &[
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "BlogPosting",
+    "OpinionNewsArticle",
+    "Report",
+    "LiveBlogPosting",
+];
 
 /// The page's article object from its JSON-LD scripts (searching `@graph` and arrays).
 fn json_ld(doc: &Document) -> Option<Value> {
     let mut objects = Vec::new();
     for node in doc.select(r#"script[type="application/ld+json"]"#).nodes() {
         let text = node.text();
-        let text = text.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>").trim().trim_end_matches(';');
+        let text = text
+            .trim()
+            .trim_start_matches("<![CDATA[")
+            .trim_end_matches("]]>")
+            .trim()
+            .trim_end_matches(';');
         if let Ok(v) = serde_json::from_str::<Value>(text) {
             flatten(v, &mut objects, 0);
         }
     }
     let is = |o: &Value, types: &[&str]| match o.get("@type") {
         Some(Value::String(t)) => types.contains(&t.as_str()),
-        Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
         _ => false,
     };
-    let pos = objects.iter().position(|o| is(o, ARTICLE_TYPES)).or_else(|| objects.iter().position(|o| is(o, &["WebPage"])))?;
+    let pos = objects
+        .iter()
+        .position(|o| is(o, ARTICLE_TYPES))
+        .or_else(|| objects.iter().position(|o| is(o, &["WebPage"])))?;
     Some(objects.swap_remove(pos))
 }
 
@@ -397,7 +503,9 @@ fn flatten(v: Value, out: &mut Vec<Value>, depth: usize) {
 fn str_field(o: &Value, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| match o.get(*k)? {
         Value::String(s) if !s.trim().is_empty() => Some(squeeze_whitespace(&html_unescape(s))),
-        Value::Array(a) => a.iter().find_map(|v| v.as_str().map(|s| squeeze_whitespace(&html_unescape(s)))),
+        Value::Array(a) => a
+            .iter()
+            .find_map(|v| v.as_str().map(|s| squeeze_whitespace(&html_unescape(s)))),
         _ => None,
     })
 }
@@ -422,8 +530,10 @@ fn names_of(v: &Value) -> Vec<String> {
 
 /// "By Jane Doe and John Roe" → ["Jane Doe", "John Roe"].
 fn split_names(s: &str) -> Vec<String> {
-    static SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|;|\band\b|&|\|)\s*").unwrap());
-    static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^\s*(?:written\s+)?by[:\s]+").unwrap());
+    static SEP: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\s*(?:,|;|\band\b|&|\|)\s*").unwrap());
+    static BY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^\s*(?:written\s+)?by[:\s]+").unwrap());
     let s = BY.replace(s.trim(), "");
     SEP.split(&s)
         .map(squeeze_whitespace)
@@ -435,7 +545,13 @@ fn html_unescape(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
-    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&#039;", "'").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 #[cfg(test)]
@@ -464,7 +580,10 @@ mod tests {
     #[test]
     fn body_and_metadata_with_their_sources() {
         let a = clean(PAGE, Some("https://news.example/2020/07/02/taliban-ties"));
-        assert_eq!(a.title.as_deref(), Some("Taliban keep ties to Al Qaeda affiliate"));
+        assert_eq!(
+            a.title.as_deref(),
+            Some("Taliban keep ties to Al Qaeda affiliate")
+        );
         assert_eq!(a.fields_from["title"], "JSON-LD headline");
         assert_eq!(a.published.as_deref(), Some("2020-07-02"));
         assert_eq!(a.fields_from["published"], "JSON-LD datePublished");
@@ -473,33 +592,60 @@ mod tests {
         assert!(a.credits.contains(&"AFP".to_string()), "{:?}", a.credits);
         assert_eq!(a.source.as_deref(), Some("Example News"));
         assert_eq!(a.language.as_deref(), Some("en"));
-        assert_eq!(a.canonical_url.as_deref(), Some("https://news.example/2020/07/02/taliban-ties"));
+        assert_eq!(
+            a.canonical_url.as_deref(),
+            Some("https://news.example/2020/07/02/taliban-ties")
+        );
         assert_eq!(a.dateline.as_deref(), Some("WASHINGTON"));
-        assert!(a.body[0].starts_with("Al Qaeda's regional affiliate"), "{:?}", a.body);
+        assert!(
+            a.body[0].starts_with("Al Qaeda's regional affiliate"),
+            "{:?}",
+            a.body
+        );
         let body = a.body_text();
         assert!(body.contains("safe haven to plot attacks"));
-        assert!(!body.contains("Most read") && !body.contains("Another story") && !body.contains("Home"), "{body}");
+        assert!(
+            !body.contains("Most read")
+                && !body.contains("Another story")
+                && !body.contains("Home"),
+            "{body}"
+        );
         assert!(!body.contains("All rights reserved"), "{body}");
     }
 
     #[test]
     fn dates_fall_back_to_time_elements_and_the_url() {
         let page = r#"<html><body><article><time datetime="2019-03-04T10:00">March 4</time><p>Text.</p></article></body></html>"#;
-        assert_eq!(read_meta(&Document::from(page), None).published.unwrap(), ("2019-03-04".into(), "first <time>".into()));
+        assert_eq!(
+            read_meta(&Document::from(page), None).published.unwrap(),
+            ("2019-03-04".into(), "first <time>".into())
+        );
         let bare = "<html><body><p>Text.</p></body></html>";
-        let m = read_meta(&Document::from(bare), Some("https://x.example/news/2018/11/09/story.html"));
+        let m = read_meta(
+            &Document::from(bare),
+            Some("https://x.example/news/2018/11/09/story.html"),
+        );
         assert_eq!(m.published.unwrap(), ("2018-11-09".into(), "URL".into()));
     }
 
     #[test]
     fn names_split_and_lose_their_by() {
-        assert_eq!(split_names("By Jane Doe and John Roe"), vec!["Jane Doe", "John Roe"]);
+        assert_eq!(
+            split_names("By Jane Doe and John Roe"),
+            vec!["Jane Doe", "John Roe"]
+        );
         assert_eq!(split_names("https://facebook.com/x"), Vec::<String>::new());
     }
 
     #[test]
     fn broken_and_empty_markup_do_not_panic() {
-        for page in ["", "<html", "<<<>>>", "<p>unclosed <b>bold <i>text", &"<div>".repeat(5000)] {
+        for page in [
+            "",
+            "<html",
+            "<<<>>>",
+            "<p>unclosed <b>bold <i>text",
+            &"<div>".repeat(5000),
+        ] {
             let _ = clean(page, None);
         }
     }

@@ -108,7 +108,11 @@ pub fn extract(doc: &RawDoc) -> Article {
         Content::Html(page) => html::clean(page, doc.declared.url.as_deref()),
         Content::BodyText(text) => {
             let mut a = empty_article();
-            a.body = text.lines().map(crate::text::squeeze_whitespace).filter(|l| !l.is_empty()).collect();
+            a.body = text
+                .lines()
+                .map(crate::text::squeeze_whitespace)
+                .filter(|l| !l.is_empty())
+                .collect();
             a
         }
     };
@@ -118,33 +122,50 @@ pub fn extract(doc: &RawDoc) -> Article {
     article.decoded_from = doc.decoded_from.map(str::to_string);
     if let Some(from) = doc.charset_from {
         let name = doc.decoded_from.unwrap_or("UTF-8");
-        article.fields_from.insert("charset".into(), format!("{name} ({from})"));
+        article
+            .fields_from
+            .insert("charset".into(), format!("{name} ({from})"));
     }
     if let Some(f) = &doc.declared.fetched {
         article.fetched = Some(f.clone());
-        article.fields_from.insert("fetched".into(), "WARC-Date".into());
+        article
+            .fields_from
+            .insert("fetched".into(), "WARC-Date".into());
     }
     if let Some(t) = &d.title {
         article.title = Some(crate::text::squeeze_whitespace(t));
-        article.fields_from.insert("title".into(), "declared".into());
+        article
+            .fields_from
+            .insert("title".into(), "declared".into());
     }
     if let Some(u) = &d.url {
         article.url = Some(u.clone());
-        let from = if doc.declared.fetched.is_some() { "WARC-Target-URI" } else { "declared" };
+        let from = if doc.declared.fetched.is_some() {
+            "WARC-Target-URI"
+        } else {
+            "declared"
+        };
         article.fields_from.insert("url".into(), from.into());
     }
     if let Some(s) = &d.source {
         article.source = Some(s.clone());
-        article.fields_from.insert("source".into(), "declared".into());
+        article
+            .fields_from
+            .insert("source".into(), "declared".into());
     }
     if let Some(p) = &d.published {
         match date::parse_declared(p) {
             Some(date) => {
                 article.published = Some(date.to_string());
-                article.fields_from.insert("published".into(), "declared".into());
+                article
+                    .fields_from
+                    .insert("published".into(), "declared".into());
             }
             None => {
-                article.fields_from.insert("published".into(), format!("declared value {p:?} is not a date"));
+                article.fields_from.insert(
+                    "published".into(),
+                    format!("declared value {p:?} is not a date"),
+                );
             }
         }
     }
@@ -178,8 +199,17 @@ pub(crate) fn empty_article() -> Article {
 /// The id of an article that declares none: the file name without extension, and the line
 /// number for a record of a JSON Lines file.
 pub fn default_id(origin: &Origin) -> String {
-    let name = origin.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem = name.split('.').next().filter(|s| !s.is_empty()).unwrap_or(&name).to_string();
+    let name = origin
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name
+        .split('.')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&name)
+        .to_string();
     match (origin.line, origin.record) {
         (Some(line), _) => format!("{stem}-{line}"),
         (None, Some(record)) => format!("{stem}-r{record}"),

@@ -8,7 +8,15 @@ use regex::Regex;
 
 /// News agencies: canonical name and the spellings that name it.
 const AGENCIES: &[(&str, &[&str])] = &[
-    ("AFP", &["afp", "agence france-presse", "agence france presse", "afp-jiji"]),
+    (
+        "AFP",
+        &[
+            "afp",
+            "agence france-presse",
+            "agence france presse",
+            "afp-jiji",
+        ],
+    ),
     ("AP", &["ap", "associated press", "the associated press"]),
     ("Reuters", &["reuters", "thomson reuters"]),
     ("dpa", &["dpa", "deutsche presse-agentur"]),
@@ -37,23 +45,41 @@ const AGENCIES: &[(&str, &[&str])] = &[
     ("IRNA", &["irna"]),
     ("AAP", &["aap", "australian associated press"]),
     ("PA", &["pa", "pa media", "press association"]),
-    ("Canadian Press", &["cp", "the canadian press", "canadian press"]),
+    (
+        "Canadian Press",
+        &["cp", "the canadian press", "canadian press"],
+    ),
     ("Europa Press", &["europa press"]),
     ("NNA", &["nna"]),
 ];
 
 /// The canonical agency a name stands for ("Agence France-Presse" → "AFP").
 pub fn agency(name: &str) -> Option<&'static str> {
-    let n = name.trim().trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-    let n = n.strip_suffix(" photo").or_else(|| n.strip_suffix(" file")).unwrap_or(&n).trim();
-    AGENCIES.iter().find(|(_, names)| names.contains(&n)).map(|(canon, _)| *canon)
+    let n = name
+        .trim()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let n = n
+        .strip_suffix(" photo")
+        .or_else(|| n.strip_suffix(" file"))
+        .unwrap_or(&n)
+        .trim();
+    AGENCIES
+        .iter()
+        .find(|(_, names)| names.contains(&n))
+        .map(|(canon, _)| *canon)
 }
 
 /// Agencies named anywhere in a short credit text ("NOORULLAH SHIRZADA/AFP", "AFP/File").
 pub fn agencies_in(credit: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
-    for part in credit.split(|c: char| c == '/' || c == ',' || c == '|' || c == ';' || c == '(' || c == ')') {
-        for piece in std::iter::once(part).chain(part.split(" and ")).chain(part.split_whitespace()) {
+    for part in
+        credit.split(|c: char| c == '/' || c == ',' || c == '|' || c == ';' || c == '(' || c == ')')
+    {
+        for piece in std::iter::once(part)
+            .chain(part.split(" and "))
+            .chain(part.split_whitespace())
+        {
             if let Some(a) = agency(piece) {
                 if !out.contains(&a) {
                     out.push(a);
@@ -144,7 +170,10 @@ pub fn stamp(line: &str) -> Option<Stamp> {
     let c = STAMP.captures(line)?;
     let date = super::date::find_date(&c["rest"]).map(|f| f.date);
     date?;
-    Some(Stamp { date, outlet: c.name("outlet").map(|m| m.as_str().trim().to_string()) })
+    Some(Stamp {
+        date,
+        outlet: c.name("outlet").map(|m| m.as_str().trim().to_string()),
+    })
 }
 
 /// A line that is only a date (with at most a couple of words around it): sidebar timestamps.
@@ -154,7 +183,10 @@ pub fn date_only(line: &str) -> Option<chrono::NaiveDate> {
     }
     let f = super::date::find_date(line)?;
     let rest = format!("{}{}", &line[..f.start], &line[f.end..]);
-    let leftover = rest.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let leftover = rest
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
     (leftover <= 2).then_some(f.date)
 }
 
@@ -189,20 +221,28 @@ pub fn caption(line: &str) -> Option<(String, String)> {
         return None;
     }
     if let Some(c) = PHOTO_CREDIT_TAIL.captures(line) {
-        let credit = ["bracket", "dash", "hyphen", "paren"].iter().find_map(|n| c.name(n)).unwrap();
+        let credit = ["bracket", "dash", "hyphen", "paren"]
+            .iter()
+            .find_map(|n| c.name(n))
+            .unwrap();
         let looks_like_credit = credit.as_str().contains('/')
             || !agencies_in(credit.as_str()).is_empty()
             || credit.as_str().to_lowercase().contains("photo")
             || credit.as_str().to_lowercase().contains("getty");
         // A credit must close a sentence-like caption, not an em-dash clause of prose.
-        let dash_ok = c.name("dash").is_none() || credit.as_str().contains('/') || word_count(credit.as_str()) <= 3;
+        let dash_ok = c.name("dash").is_none()
+            || credit.as_str().contains('/')
+            || word_count(credit.as_str()) <= 3;
         if looks_like_credit && dash_ok {
             let text = line[..c.get(0).unwrap().start()].trim().to_string();
             return Some((text, credit.as_str().trim().to_string()));
         }
     }
     if let Some(m) = PHOTO_CREDIT_HEAD.find(line) {
-        return Some((line[m.end()..].trim().to_string(), line[..m.end()].trim_end_matches([':', ' ']).to_string()));
+        return Some((
+            line[m.end()..].trim().to_string(),
+            line[..m.end()].trim_end_matches([':', ' ']).to_string(),
+        ));
     }
     None
 }
@@ -214,25 +254,38 @@ pub fn credit_line(line: &str) -> Option<Vec<String>> {
     if words == 0 || words > 10 || line.ends_with('.') && !line.ends_with(" Inc.") {
         return None;
     }
-    let trimmed = line.trim().trim_start_matches(['—', '–', '-', '(', ' ']).trim_end_matches([')', ' ']);
+    let trimmed = line
+        .trim()
+        .trim_start_matches(['—', '–', '-', '(', ' '])
+        .trim_end_matches([')', ' ']);
     let (by, rest) = match trimmed.get(..3) {
         Some(p) if p.eq_ignore_ascii_case("by ") => (true, &trimmed[3..]),
         _ => (false, trimmed),
     };
     let mut names = Vec::new();
-    for part in rest.split([',', '/', '&', '|']).flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" with ")) {
+    for part in rest
+        .split([',', '/', '&', '|'])
+        .flat_map(|p| p.split(" and "))
+        .flat_map(|p| p.split(" with "))
+    {
         let part = part.trim();
         if part.is_empty() {
             continue;
         }
         let ok = part.split_whitespace().all(|w| {
-            w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric())
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_numeric())
                 || matches!(w, "of" | "de" | "la" | "van" | "von" | "al" | "bin" | "the")
         });
         if !ok || word_count(part) > 5 {
             return None;
         }
-        names.push(agency(part).map(str::to_string).unwrap_or_else(|| part.to_string()));
+        names.push(
+            agency(part)
+                .map(str::to_string)
+                .unwrap_or_else(|| part.to_string()),
+        );
     }
     let has_agency = names.iter().any(|n| agency(n).is_some());
     (!names.is_empty() && (by || has_agency)).then_some(names)
@@ -253,7 +306,10 @@ mod tests {
 
     #[test]
     fn credit_lines() {
-        assert_eq!(credit_line("Salaam Times and AFP"), Some(vec!["Salaam Times".into(), "AFP".into()]));
+        assert_eq!(
+            credit_line("Salaam Times and AFP"),
+            Some(vec!["Salaam Times".into(), "AFP".into()])
+        );
         assert_eq!(credit_line("By Jane Doe"), Some(vec!["Jane Doe".into()]));
         assert_eq!(credit_line("— Reuters"), Some(vec!["Reuters".into()]));
         assert_eq!(credit_line("Roadblocks to peace"), None);
@@ -263,10 +319,12 @@ mod tests {
 
     #[test]
     fn captions_with_photo_credits() {
-        let (text, credit) = caption("Villagers attend a gathering on March 2. [NOORULLAH SHIRZADA/AFP]").unwrap();
+        let (text, credit) =
+            caption("Villagers attend a gathering on March 2. [NOORULLAH SHIRZADA/AFP]").unwrap();
         assert_eq!(text, "Villagers attend a gathering on March 2.");
         assert_eq!(credit, "NOORULLAH SHIRZADA/AFP");
-        let (text, credit) = caption("The report stated that any “core” members remain. — AFP/File").unwrap();
+        let (text, credit) =
+            caption("The report stated that any “core” members remain. — AFP/File").unwrap();
         assert!(text.ends_with("remain."));
         assert_eq!(credit, "AFP/File");
         assert!(caption("He said the talks — which began in March — would go on").is_none());
@@ -285,10 +343,16 @@ mod tests {
         assert!(date_only("Updated 29 Mar, 2025").is_some());
         assert!(is_comment_section("3 Comment"));
         assert!(is_comment_section("Do you like this article?"));
-        assert!(is_comment_section("Comment Policy * Denotes required field 1500 / 1500"));
-        assert!(!is_comment_section("Comments by the minister were welcomed by many observers."));
+        assert!(is_comment_section(
+            "Comment Policy * Denotes required field 1500 / 1500"
+        ));
+        assert!(!is_comment_section(
+            "Comments by the minister were welcomed by many observers."
+        ));
         assert!(is_prompt("Share this article"));
         assert!(is_prompt("Sign up for our daily newsletter"));
-        assert!(!is_prompt("Related talks will begin in Doha next month, officials said."));
+        assert!(!is_prompt(
+            "Related talks will begin in Doha next month, officials said."
+        ));
     }
 }

@@ -43,7 +43,9 @@ pub fn clean(page: &str) -> Article {
     // headline: that line is the article's first paragraph.
     if !opens_the_body(&blocks[0].text, blocks.len() == 1) {
         article.title = Some(blocks[0].text.clone());
-        article.fields_from.insert("title".into(), "first line".into());
+        article
+            .fields_from
+            .insert("title".into(), "first line".into());
         class[0] = Class::Removed(Reason::Headline);
     }
     seen.insert(&blocks[0].key, 0);
@@ -75,7 +77,9 @@ pub fn clean(page: &str) -> Article {
             if article.source.is_none() && !b.text.to_lowercase().starts_with("by ") {
                 if let Some(outlet) = names.iter().find(|n| patterns::agency(n).is_none()) {
                     article.source = Some(outlet.clone());
-                    article.fields_from.insert("source".into(), format!("credit line (line {})", i + 1));
+                    article
+                        .fields_from
+                        .insert("source".into(), format!("credit line (line {})", i + 1));
                 }
             }
             Class::Removed(Reason::CreditLine)
@@ -113,7 +117,9 @@ pub fn clean(page: &str) -> Article {
             }
             if let (Some(o), None) = (s.outlet, &article.source) {
                 article.source = Some(o);
-                article.fields_from.insert("source".into(), format!("end stamp (line {})", i + 1));
+                article
+                    .fields_from
+                    .insert("source".into(), format!("end stamp (line {})", i + 1));
             }
             trailing_from = i + 1;
             break;
@@ -124,7 +130,9 @@ pub fn clean(page: &str) -> Article {
             break;
         }
         if let Some(d) = patterns::date_only(&b.text) {
-            let near = published.as_ref().is_some_and(|(p, _)| (d - *p).num_days().abs() <= SIDEBAR_DAYS);
+            let near = published
+                .as_ref()
+                .is_some_and(|(p, _)| (d - *p).num_days().abs() <= SIDEBAR_DAYS);
             if near {
                 class[i] = Class::Removed(Reason::DateStamp);
                 i += 1;
@@ -179,7 +187,10 @@ pub fn clean(page: &str) -> Article {
     for (b, c) in blocks.iter().zip(&class) {
         match c {
             Class::Body => article.body.push(b.text.clone()),
-            Class::Removed(reason) => article.removed.push(Removed { text: b.text.clone(), reason: *reason }),
+            Class::Removed(reason) => article.removed.push(Removed {
+                text: b.text.clone(),
+                reason: *reason,
+            }),
         }
     }
 
@@ -187,7 +198,9 @@ pub fn clean(page: &str) -> Article {
         if let Some(d) = split_dateline(first) {
             *first = d.rest;
             article.dateline = Some(d.place);
-            article.fields_from.insert("dateline".into(), "body opening".into());
+            article
+                .fields_from
+                .insert("dateline".into(), "body opening".into());
             if let Some(a) = d.agency.as_deref().and_then(patterns::agency) {
                 add_credit(&mut credits, a);
             }
@@ -198,7 +211,10 @@ pub fn clean(page: &str) -> Article {
         article.fields_from.insert("published".into(), from);
     }
     if !credits.is_empty() {
-        article.fields_from.insert("credits".into(), "credit lines, captions and dateline".into());
+        article.fields_from.insert(
+            "credits".into(),
+            "credit lines, captions and dateline".into(),
+        );
     }
     article.credits = credits;
     article
@@ -212,7 +228,9 @@ pub(crate) fn add_credit(credits: &mut Vec<String>, name: &str) {
 
 /// If `line` is a photo caption, keep its text and credit its agencies.
 fn take_caption(line: &str, captions: &mut Vec<String>, credits: &mut Vec<String>) -> bool {
-    let Some((text, credit)) = patterns::caption(line) else { return false };
+    let Some((text, credit)) = patterns::caption(line) else {
+        return false;
+    };
     captions.push(text);
     for a in patterns::agencies_in(&credit) {
         add_credit(credits, a);
@@ -230,7 +248,11 @@ fn blocks(page: &str) -> Vec<Block> {
             continue;
         }
         let key = fold(&text);
-        out.push(Block { text, key, blank_before: blank });
+        out.push(Block {
+            text,
+            key,
+            blank_before: blank,
+        });
         blank = 0;
     }
     out
@@ -244,7 +266,9 @@ fn headline_like(line: &str) -> bool {
 /// Whether a page's first line is the opening of its body rather than a headline: a long line
 /// closed like a sentence; or, when it is the page's only line, one closed like a sentence or long.
 fn opens_the_body(line: &str, only_line: bool) -> bool {
-    let closed = line.trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}']).ends_with(['.', '!', '?', ':']);
+    let closed = line
+        .trim_end_matches(['"', '\u{201D}', '\'', '\u{2019}'])
+        .ends_with(['.', '!', '?', ':']);
     let long = word_count(line) >= 12;
     if only_line {
         closed || long
@@ -256,8 +280,18 @@ fn opens_the_body(line: &str, only_line: bool) -> bool {
 /// Comments are the blocks of the comment section; where the page separates comments with more
 /// blank lines than it separates their paragraphs, paragraphs of one comment are joined.
 fn group_comments(blocks: &[Block], idx: &[usize]) -> Vec<String> {
-    let wide = idx.iter().skip(1).map(|&j| blocks[j].blank_before).max().unwrap_or(0);
-    let narrow = idx.iter().skip(1).map(|&j| blocks[j].blank_before).min().unwrap_or(0);
+    let wide = idx
+        .iter()
+        .skip(1)
+        .map(|&j| blocks[j].blank_before)
+        .max()
+        .unwrap_or(0);
+    let narrow = idx
+        .iter()
+        .skip(1)
+        .map(|&j| blocks[j].blank_before)
+        .min()
+        .unwrap_or(0);
     let mut out: Vec<String> = Vec::new();
     for (k, &j) in idx.iter().enumerate() {
         let joins = k > 0 && wide > narrow && blocks[j].blank_before < wide && idx[k - 1] + 1 == j;
@@ -309,16 +343,29 @@ mod tests {
     use super::*;
 
     fn removed(a: &Article, reason: Reason) -> Vec<&str> {
-        a.removed.iter().filter(|r| r.reason == reason).map(|r| r.text.as_str()).collect()
+        a.removed
+            .iter()
+            .filter(|r| r.reason == reason)
+            .map(|r| r.text.as_str())
+            .collect()
     }
 
     #[test]
     fn datelines() {
         let d = split_dateline("WASHINGTON -- Al-Qaeda's affiliate").unwrap();
-        assert_eq!((d.place.as_str(), d.rest.as_str()), ("WASHINGTON", "Al-Qaeda's affiliate"));
-        assert_eq!(split_dateline("WASHINGTON: Al Qaeda").unwrap().place, "WASHINGTON");
+        assert_eq!(
+            (d.place.as_str(), d.rest.as_str()),
+            ("WASHINGTON", "Al-Qaeda's affiliate")
+        );
+        assert_eq!(
+            split_dateline("WASHINGTON: Al Qaeda").unwrap().place,
+            "WASHINGTON"
+        );
         let d = split_dateline("KABUL, Afghanistan (AFP) — The talks").unwrap();
-        assert_eq!((d.place.as_str(), d.agency.as_deref()), ("KABUL, Afghanistan", Some("AFP")));
+        assert_eq!(
+            (d.place.as_str(), d.agency.as_deref()),
+            ("KABUL, Afghanistan", Some("AFP"))
+        );
         assert!(split_dateline("US officials: the talks go on").is_none());
         assert!(split_dateline("The talks -- which began").is_none());
     }
@@ -347,7 +394,10 @@ mod tests {
         let page = "Title line\n\nBody paragraph one is here.\n\n2 Comments\n\nFirst comment, para one.\n\nPara two.\n\n\nSecond comment.\n";
         let a = clean(page);
         assert_eq!(a.body, vec!["Body paragraph one is here."]);
-        assert_eq!(a.comments, vec!["First comment, para one.\n\nPara two.", "Second comment."]);
+        assert_eq!(
+            a.comments,
+            vec!["First comment, para one.\n\nPara two.", "Second comment."]
+        );
     }
 
     #[test]
@@ -360,7 +410,10 @@ mod tests {
         assert_eq!(a.title, None, "a single sentence is the body");
         assert_eq!(a.body, ["The parliament election is over."]);
         let a = clean("Tara Reid has entered a rehab program, the American Pie star's rep confirmed on Friday.\n\nShe checked in on Tuesday.\n");
-        assert_eq!(a.title, None, "a page opening with a full sentence has no headline");
+        assert_eq!(
+            a.title, None,
+            "a page opening with a full sentence has no headline"
+        );
         assert_eq!(a.body.len(), 2);
     }
 }

@@ -31,8 +31,15 @@ impl SiteTemplates {
     pub fn site_of(article: &Article) -> Option<String> {
         let host = |u: &str| {
             let rest = u.split_once("://").map_or(u, |(_, r)| r);
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("").to_lowercase();
-            let host = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h).to_string();
+            let host = rest
+                .split(['/', '?', '#'])
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            let host = host
+                .rsplit_once('@')
+                .map_or(host.as_str(), |(_, h)| h)
+                .to_string();
             Some(host.trim_start_matches("www.").to_string()).filter(|h| h.contains('.'))
         };
         article
@@ -40,27 +47,39 @@ impl SiteTemplates {
             .as_deref()
             .and_then(host)
             .or_else(|| article.url.as_deref().and_then(host))
-            .or_else(|| article.source.as_ref().map(|s| fold(s)).filter(|s| !s.is_empty()))
+            .or_else(|| {
+                article
+                    .source
+                    .as_ref()
+                    .map(|s| fold(s))
+                    .filter(|s| !s.is_empty())
+            })
     }
 
     /// Take out of `article` the lines its site's earlier pages carried, then learn its lines.
     /// Returns how many lines were taken out.
     pub fn apply(&mut self, article: &mut Article) -> usize {
-        let Some(site) = Self::site_of(article) else { return 0 };
+        let Some(site) = Self::site_of(article) else {
+            return 0;
+        };
         let counts = self.sites.entry(site).or_default();
         let keys: Vec<Option<u64>> = article
             .body
             .iter()
             .map(|l| (word_count(l) <= MAX_WORDS).then(|| word_hash(&fold(l))))
             .collect();
-        let template = |k: &Option<u64>| k.is_some_and(|k| counts.get(&k).is_some_and(|&n| n >= MIN_PAGES));
+        let template =
+            |k: &Option<u64>| k.is_some_and(|k| counts.get(&k).is_some_and(|&n| n >= MIN_PAGES));
         let n_template = keys.iter().filter(|k| template(k)).count();
         // A page that is nothing but the template says nothing about the template; keep it.
         let removed = if n_template > 0 && n_template < article.body.len() {
             let body = std::mem::take(&mut article.body);
             for (line, k) in body.into_iter().zip(&keys) {
                 if template(k) {
-                    article.removed.push(Removed { text: line, reason: Reason::Template });
+                    article.removed.push(Removed {
+                        text: line,
+                        reason: Reason::Template,
+                    });
                 } else {
                     article.body.push(line);
                 }
@@ -96,10 +115,16 @@ mod tests {
         let mut t = SiteTemplates::new();
         let promo = "Opinion / Editorial: New CEC? Capacity issues on the railway";
         for i in 0..MIN_PAGES {
-            let mut a = page(&format!("https://www.dawn.example/news/{i}"), &[&format!("Story {i} says something new."), promo]);
+            let mut a = page(
+                &format!("https://www.dawn.example/news/{i}"),
+                &[&format!("Story {i} says something new."), promo],
+            );
             assert_eq!(t.apply(&mut a), 0, "not yet learnt at page {i}");
         }
-        let mut a = page("https://dawn.example/news/9", &["A fresh report on the Taliban.", promo]);
+        let mut a = page(
+            "https://dawn.example/news/9",
+            &["A fresh report on the Taliban.", promo],
+        );
         assert_eq!(t.apply(&mut a), 1);
         assert_eq!(a.body, vec!["A fresh report on the Taliban."]);
         assert_eq!(a.removed[0].reason, Reason::Template);
@@ -120,8 +145,15 @@ mod tests {
         for _ in 0..5 {
             let mut a = page("https://x.example/b", &[&long, "Short line"]);
             t.apply(&mut a);
-            assert_eq!(a.body, vec![long.clone()], "a long paragraph is never template");
+            assert_eq!(
+                a.body,
+                vec![long.clone()],
+                "a long paragraph is never template"
+            );
         }
-        assert_eq!(SiteTemplates::site_of(&page("http://user@www.Example.com:80/p", &[])).as_deref(), Some("example.com:80"));
+        assert_eq!(
+            SiteTemplates::site_of(&page("http://user@www.Example.com:80/p", &[])).as_deref(),
+            Some("example.com:80")
+        );
     }
 }

@@ -22,7 +22,12 @@ pub struct FingerprintParams {
 
 impl Default for FingerprintParams {
     fn default() -> Self {
-        FingerprintParams { ngram: 5, window: 4, bands: 8, rows: 4 }
+        FingerprintParams {
+            ngram: 5,
+            window: 4,
+            bands: 8,
+            rows: 4,
+        }
     }
 }
 
@@ -51,16 +56,24 @@ impl Keys {
         if rest.len() % 8 != 0 || rest.len() / 8 < n_bands {
             return None;
         }
-        let mut all = rest.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap()));
+        let mut all = rest
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap()));
         let bands = all.by_ref().take(n_bands).collect();
-        Some(Keys { bands, anchors: all.collect() })
+        Some(Keys {
+            bands,
+            anchors: all.collect(),
+        })
     }
 }
 
 /// Anchors and LSH bands of a token sequence.
 pub fn keys(tokens: &[Token], params: FingerprintParams) -> Keys {
     let hashes = ngram_hashes(tokens, params.ngram);
-    Keys { anchors: winnow(&hashes, params.window), bands: lsh_bands(&hashes, params.bands, params.rows) }
+    Keys {
+        anchors: winnow(&hashes, params.window),
+        bands: lsh_bands(&hashes, params.bands, params.rows),
+    }
 }
 
 /// MinHash signature of the set `hashes` (one value per hash function), cut into `bands` band
@@ -91,7 +104,12 @@ pub fn lsh_bands(hashes: &[u64], bands: usize, rows: usize) -> Vec<u64> {
         .collect()
 }
 
-const SEEDS: [u64; 4] = [0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344, 0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89];
+const SEEDS: [u64; 4] = [
+    0x243F_6A88_85A3_08D3,
+    0x1319_8A2E_0370_7344,
+    0xA409_3822_299F_31D0,
+    0x082E_FA98_EC4E_6C89,
+];
 
 /// A fixed 64-bit mixer (the splitmix64 finaliser): stable across runs, since keys are stored.
 fn mix(mut x: u64) -> u64 {
@@ -130,7 +148,11 @@ fn winnow(hashes: &[u64], window: usize) -> Vec<u64> {
     }
     let mut picked: Vec<usize> = Vec::new();
     if hashes.len() <= w {
-        let (i, _) = hashes.iter().enumerate().min_by_key(|(i, h)| (**h, std::cmp::Reverse(*i))).unwrap();
+        let (i, _) = hashes
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, h)| (**h, std::cmp::Reverse(*i)))
+            .unwrap();
         picked.push(i);
     } else {
         for start in 0..=hashes.len() - w {
@@ -147,7 +169,11 @@ fn winnow(hashes: &[u64], window: usize) -> Vec<u64> {
         }
     }
     let mut seen = std::collections::HashSet::with_capacity(picked.len());
-    picked.into_iter().map(|i| hashes[i]).filter(|h| seen.insert(*h)).collect()
+    picked
+        .into_iter()
+        .map(|i| hashes[i])
+        .filter(|h| seen.insert(*h))
+        .collect()
 }
 
 #[cfg(test)]
@@ -159,8 +185,16 @@ mod tests {
     fn shared_run_gives_shared_anchor() {
         let p = FingerprintParams::default();
         let shared = "the insurgents agreed to stop al qaeda from using afghanistan";
-        let a = anchors(&tokenize(&format!("one two three four five six {shared} seven eight")), p);
-        let b = anchors(&tokenize(&format!("alpha beta gamma {shared} delta epsilon zeta eta theta")), p);
+        let a = anchors(
+            &tokenize(&format!("one two three four five six {shared} seven eight")),
+            p,
+        );
+        let b = anchors(
+            &tokenize(&format!(
+                "alpha beta gamma {shared} delta epsilon zeta eta theta"
+            )),
+            p,
+        );
         assert!(a.iter().any(|h| b.contains(h)));
     }
 
@@ -177,7 +211,9 @@ mod tests {
     fn near_duplicates_share_a_band_and_strangers_do_not() {
         let p = FingerprintParams::default();
         let base: String = (0..300).map(|i| format!("w{} ", i * 7919 % 1009)).collect();
-        let edited = base.replacen("w0 ", "changed ", 1).replacen("w1 ", "also ", 1);
+        let edited = base
+            .replacen("w0 ", "changed ", 1)
+            .replacen("w1 ", "also ", 1);
         let other: String = (0..300).map(|i| format!("v{} ", i * 31 % 1013)).collect();
         let k = |t: &str| keys(&tokenize(t), p);
         let (a, b, c) = (k(&base), k(&edited), k(&other));
@@ -188,7 +224,10 @@ mod tests {
 
     #[test]
     fn keys_round_trip_through_bytes() {
-        let k = keys(&tokenize("one two three four five six seven eight nine ten"), FingerprintParams::default());
+        let k = keys(
+            &tokenize("one two three four five six seven eight nine ten"),
+            FingerprintParams::default(),
+        );
         assert_eq!(Keys::from_bytes(&k.to_bytes()), Some(k));
         assert_eq!(Keys::from_bytes(&[1, 0, 0, 0, 9]), None);
         assert_eq!(Keys::from_bytes(&[]), None);
@@ -198,6 +237,9 @@ mod tests {
     fn short_texts() {
         let p = FingerprintParams::default();
         assert!(anchors(&tokenize("too short"), p).is_empty());
-        assert_eq!(anchors(&tokenize("exactly five words here now"), p).len(), 1);
+        assert_eq!(
+            anchors(&tokenize("exactly five words here now"), p).len(),
+            1
+        );
     }
 }

@@ -27,7 +27,12 @@ pub struct IndexParams {
 
 impl Default for IndexParams {
     fn default() -> Self {
-        IndexParams { max_df: 1000, min_shared: 3, max_candidates: 50, max_bucket: 16 }
+        IndexParams {
+            max_df: 1000,
+            min_shared: 3,
+            max_candidates: 50,
+            max_bucket: 16,
+        }
     }
 }
 
@@ -140,7 +145,11 @@ impl Postings {
             lists.push(r.take(len)?);
             listed += len;
         }
-        Some(Postings { heads, lists, listed })
+        Some(Postings {
+            heads,
+            lists,
+            listed,
+        })
     }
 
     fn bytes(&self) -> usize {
@@ -169,7 +178,12 @@ impl Words<'_> {
     fn take(&mut self, n: usize) -> Option<Vec<u32>> {
         let bytes = self.0.get(..n.checked_mul(4)?)?;
         self.0 = &self.0[n * 4..];
-        Some(bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().unwrap())).collect())
+        Some(
+            bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+                .collect(),
+        )
     }
 }
 
@@ -184,7 +198,10 @@ pub struct Index {
 
 impl Index {
     pub fn new(params: IndexParams) -> Index {
-        Index { params, ..Default::default() }
+        Index {
+            params,
+            ..Default::default()
+        }
     }
 
     /// Add a stored article. Articles must be added in arrival order.
@@ -214,7 +231,13 @@ impl Index {
         let mut out = Vec::with_capacity(self.memory_bytes());
         out.extend_from_slice(SNAPSHOT_MAGIC);
         let p = self.params;
-        for x in [p.max_df, p.min_shared, p.max_candidates, p.max_bucket, self.articles] {
+        for x in [
+            p.max_df,
+            p.min_shared,
+            p.max_candidates,
+            p.max_bucket,
+            self.articles,
+        ] {
             put(&mut out, x as u32);
         }
         self.anchors.write_to(&mut out);
@@ -227,14 +250,25 @@ impl Index {
     pub fn from_bytes(bytes: &[u8], params: IndexParams) -> Option<Index> {
         let mut r = Words(bytes.strip_prefix(SNAPSHOT_MAGIC)?);
         let made_with = [r.next()?, r.next()?, r.next()?, r.next()?];
-        let expected = [params.max_df, params.min_shared, params.max_candidates, params.max_bucket].map(|x| x as u32);
+        let expected = [
+            params.max_df,
+            params.min_shared,
+            params.max_candidates,
+            params.max_bucket,
+        ]
+        .map(|x| x as u32);
         if made_with != expected {
             return None;
         }
         let articles = r.next()? as usize;
         let anchors = Postings::read_from(&mut r)?;
         let bands = Postings::read_from(&mut r)?;
-        r.0.is_empty().then_some(Index { anchors, bands, articles, params })
+        r.0.is_empty().then_some(Index {
+            anchors,
+            bands,
+            articles,
+            params,
+        })
     }
 
     /// Approximate heap memory held, in bytes.
@@ -246,7 +280,10 @@ impl Index {
     pub fn candidates(&self, keys: &Keys) -> (Vec<Candidate>, SearchStats) {
         let p = self.params;
         let mut found: HashKeyMap<u32, (usize, usize)> = HashKeyMap::default();
-        let mut stats = SearchStats { anchors: keys.anchors.len(), common_anchors_skipped: 0 };
+        let mut stats = SearchStats {
+            anchors: keys.anchors.len(),
+            common_anchors_skipped: 0,
+        };
         for &k in &keys.anchors {
             match self.anchors.get(k) {
                 None => stats.common_anchors_skipped += 1,
@@ -265,10 +302,17 @@ impl Index {
         let mut out: Vec<Candidate> = found
             .into_iter()
             .filter(|(_, (shared, bands))| *bands > 0 || *shared >= p.min_shared)
-            .map(|(a, (shared, bands))| Candidate { article: a as ArticleKey, shared, bands })
+            .map(|(a, (shared, bands))| Candidate {
+                article: a as ArticleKey,
+                shared,
+                bands,
+            })
             .collect();
         out.sort_by(|x, y| {
-            (y.bands > 0).cmp(&(x.bands > 0)).then(y.shared.cmp(&x.shared)).then(y.article.cmp(&x.article))
+            (y.bands > 0)
+                .cmp(&(x.bands > 0))
+                .then(y.shared.cmp(&x.shared))
+                .then(y.article.cmp(&x.article))
         });
         out.truncate(p.max_candidates);
         (out, stats)
@@ -281,9 +325,18 @@ mod tests {
 
     #[test]
     fn an_index_read_back_from_bytes_finds_the_same_candidates() {
-        let mut idx = Index::new(IndexParams { max_df: 2, ..IndexParams::default() });
+        let mut idx = Index::new(IndexParams {
+            max_df: 2,
+            ..IndexParams::default()
+        });
         let docs: Vec<Keys> = (0..20u64)
-            .map(|i| Keys { anchors: (0..30).map(|j| (i / 4) * 1000 + j).chain([7, 8, 9]).collect(), bands: vec![i % 3] })
+            .map(|i| Keys {
+                anchors: (0..30)
+                    .map(|j| (i / 4) * 1000 + j)
+                    .chain([7, 8, 9])
+                    .collect(),
+                bands: vec![i % 3],
+            })
             .collect();
         for (i, k) in docs.iter().enumerate() {
             idx.insert(i as i64 + 1, k);
@@ -295,37 +348,93 @@ mod tests {
         for k in &docs {
             assert_eq!(back.candidates(k), idx.candidates(k));
         }
-        assert!(Index::from_bytes(&bytes, IndexParams::default()).is_none(), "other parameters: rebuild");
-        assert!(Index::from_bytes(&bytes[..bytes.len() - 1], idx.params).is_none(), "truncated");
+        assert!(
+            Index::from_bytes(&bytes, IndexParams::default()).is_none(),
+            "other parameters: rebuild"
+        );
+        assert!(
+            Index::from_bytes(&bytes[..bytes.len() - 1], idx.params).is_none(),
+            "truncated"
+        );
         assert!(Index::from_bytes(b"not an index", idx.params).is_none());
     }
 
     fn keys(anchors: &[u64]) -> Keys {
-        Keys { anchors: anchors.to_vec(), bands: Vec::new() }
+        Keys {
+            anchors: anchors.to_vec(),
+            bands: Vec::new(),
+        }
     }
 
     #[test]
     fn counts_shared_anchors_and_skips_common_ones() {
-        let mut idx = Index::new(IndexParams { max_df: 2, min_shared: 2, max_candidates: 10, max_bucket: 4 });
+        let mut idx = Index::new(IndexParams {
+            max_df: 2,
+            min_shared: 2,
+            max_candidates: 10,
+            max_bucket: 4,
+        });
         idx.insert(1, &keys(&[10, 11, 12, 13, 99]));
         idx.insert(2, &keys(&[10, 50, 99]));
         idx.insert(3, &keys(&[99]));
         let (c, stats) = idx.candidates(&keys(&[10, 11, 12, 99]));
-        assert_eq!(c, vec![Candidate { article: 1, shared: 3, bands: 0 }]);
+        assert_eq!(
+            c,
+            vec![Candidate {
+                article: 1,
+                shared: 3,
+                bands: 0
+            }]
+        );
         assert_eq!(stats.common_anchors_skipped, 1);
     }
 
     #[test]
     fn a_shared_band_makes_a_candidate_and_ranks_first() {
-        let mut idx = Index::new(IndexParams { max_df: 10, min_shared: 2, max_candidates: 10, max_bucket: 2 });
-        idx.insert(1, &Keys { anchors: vec![1, 2, 3], bands: vec![] });
-        idx.insert(2, &Keys { anchors: vec![], bands: vec![77] });
-        let (c, _) = idx.candidates(&Keys { anchors: vec![1, 2, 3], bands: vec![77] });
+        let mut idx = Index::new(IndexParams {
+            max_df: 10,
+            min_shared: 2,
+            max_candidates: 10,
+            max_bucket: 2,
+        });
+        idx.insert(
+            1,
+            &Keys {
+                anchors: vec![1, 2, 3],
+                bands: vec![],
+            },
+        );
+        idx.insert(
+            2,
+            &Keys {
+                anchors: vec![],
+                bands: vec![77],
+            },
+        );
+        let (c, _) = idx.candidates(&Keys {
+            anchors: vec![1, 2, 3],
+            bands: vec![77],
+        });
         assert_eq!(c.iter().map(|c| c.article).collect::<Vec<_>>(), vec![2, 1]);
         // A full bucket keeps its latest members.
-        idx.insert(3, &Keys { anchors: vec![], bands: vec![77] });
-        idx.insert(4, &Keys { anchors: vec![], bands: vec![77] });
-        let (c, _) = idx.candidates(&Keys { anchors: vec![], bands: vec![77] });
+        idx.insert(
+            3,
+            &Keys {
+                anchors: vec![],
+                bands: vec![77],
+            },
+        );
+        idx.insert(
+            4,
+            &Keys {
+                anchors: vec![],
+                bands: vec![77],
+            },
+        );
+        let (c, _) = idx.candidates(&Keys {
+            anchors: vec![],
+            bands: vec![77],
+        });
         assert_eq!(c.iter().map(|c| c.article).collect::<Vec<_>>(), vec![4, 3]);
     }
 
@@ -334,7 +443,10 @@ mod tests {
         let mut idx = Index::new(IndexParams::default());
         let before = idx.memory_bytes();
         for a in 0..1000u64 {
-            idx.insert(a as i64, &keys(&(0..50).map(|i| a * 1000 + i).collect::<Vec<_>>()));
+            idx.insert(
+                a as i64,
+                &keys(&(0..50).map(|i| a * 1000 + i).collect::<Vec<_>>()),
+            );
         }
         assert_eq!(idx.len(), 1000);
         assert!(idx.memory_bytes() > before + 1000 * 50 * 4);

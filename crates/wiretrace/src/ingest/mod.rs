@@ -28,17 +28,29 @@ pub struct Origin {
 impl Origin {
     /// A whole file.
     pub fn file(path: &Path) -> Origin {
-        Origin { path: path.to_path_buf(), line: None, record: None }
+        Origin {
+            path: path.to_path_buf(),
+            line: None,
+            record: None,
+        }
     }
 
     /// One line of a JSON Lines file.
     pub fn line(path: &Path, line: usize) -> Origin {
-        Origin { path: path.to_path_buf(), line: Some(line), record: None }
+        Origin {
+            path: path.to_path_buf(),
+            line: Some(line),
+            record: None,
+        }
     }
 
     /// One record of a WARC file.
     pub fn record(path: &Path, record: usize) -> Origin {
-        Origin { path: path.to_path_buf(), line: None, record: Some(record) }
+        Origin {
+            path: path.to_path_buf(),
+            line: None,
+            record: Some(record),
+        }
     }
 }
 
@@ -111,7 +123,8 @@ impl Format {
             Some(Format::JsonLines)
         } else if ext(".json") {
             Some(Format::Json)
-        } else if ext(".html") || ext(".htm") || ext(".html.gz") || ext(".htm.gz") || ext(".xhtml") {
+        } else if ext(".html") || ext(".htm") || ext(".html.gz") || ext(".htm.gz") || ext(".xhtml")
+        {
             Some(Format::Html)
         } else if ext(".warc") || ext(".warc.gz") {
             Some(Format::Warc)
@@ -126,20 +139,35 @@ impl Format {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Problem {
     NotFound,
-    Io { message: String },
+    Io {
+        message: String,
+    },
     UnknownFormat,
-    Unsupported { format: &'static str },
-    TooLarge { bytes: u64, limit: u64 },
+    Unsupported {
+        format: &'static str,
+    },
+    TooLarge {
+        bytes: u64,
+        limit: u64,
+    },
     Empty,
     Binary,
-    Undecodable { message: String },
-    BadJson { message: String },
+    Undecodable {
+        message: String,
+    },
+    BadJson {
+        message: String,
+    },
     NoText,
     NoBody,
     /// A compressed or archive container that cannot be read to its end.
-    BadArchive { message: String },
+    BadArchive {
+        message: String,
+    },
     /// A WARC response that holds something other than an HTML page.
-    NotHtml { content_type: String },
+    NotHtml {
+        content_type: String,
+    },
 }
 
 impl Problem {
@@ -217,7 +245,9 @@ pub struct ReadLimits {
 
 impl Default for ReadLimits {
     fn default() -> Self {
-        ReadLimits { max_bytes: 16 * 1024 * 1024 }
+        ReadLimits {
+            max_bytes: 16 * 1024 * 1024,
+        }
     }
 }
 
@@ -242,7 +272,10 @@ pub struct Discovery {
 pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut found = Discovery::default();
     for path in paths {
-        let at = |problem| InputError { origin: Origin::file(path), problem };
+        let at = |problem| InputError {
+            origin: Origin::file(path),
+            problem,
+        };
         let meta = match fs::metadata(path) {
             Ok(m) => m,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -250,13 +283,19 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 continue;
             }
             Err(e) => {
-                found.errors.push(at(Problem::Io { message: e.to_string() }));
+                found.errors.push(at(Problem::Io {
+                    message: e.to_string(),
+                }));
                 continue;
             }
         };
         if meta.is_file() {
             match Format::of(path) {
-                Some(format) => found.files.push(InputFile { path: path.clone(), format, bytes: meta.len() }),
+                Some(format) => found.files.push(InputFile {
+                    path: path.clone(),
+                    format,
+                    bytes: meta.len(),
+                }),
                 None => found.errors.push(at(Problem::UnknownFormat)),
             }
             continue;
@@ -269,10 +308,15 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| path.clone());
+                    let p = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| path.clone());
                     found.errors.push(InputError {
                         origin: Origin::file(&p),
-                        problem: Problem::Io { message: e.to_string() },
+                        problem: Problem::Io {
+                            message: e.to_string(),
+                        },
                     });
                     continue;
                 }
@@ -283,7 +327,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
             match Format::of(entry.path()) {
                 Some(format) => {
                     let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
-                    found.files.push(InputFile { path: entry.into_path(), format, bytes });
+                    found.files.push(InputFile {
+                        path: entry.into_path(),
+                        format,
+                        bytes,
+                    });
                 }
                 None => found.ignored += 1,
             }
@@ -294,21 +342,36 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
 
 /// Read every document of one file. The callback gets each record or its error, in order; a bad
 /// record never stops the rest of the file.
-pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+pub fn read_file(
+    file: &InputFile,
+    limits: ReadLimits,
+    emit: &mut dyn FnMut(Result<RawDoc, InputError>),
+) {
     let origin = Origin::file(&file.path);
-    let fail = |problem| InputError { origin: origin.clone(), problem };
+    let fail = |problem| InputError {
+        origin: origin.clone(),
+        problem,
+    };
     let gzipped = file.path.to_string_lossy().to_lowercase().ends_with(".gz");
     match file.format {
         Format::Warc | Format::JsonLines => {
             let f = match fs::File::open(&file.path) {
                 Ok(f) => f,
-                Err(e) => return emit(Err(fail(Problem::Io { message: e.to_string() }))),
+                Err(e) => {
+                    return emit(Err(fail(Problem::Io {
+                        message: e.to_string(),
+                    })))
+                }
             };
             return read_stream(&file.path, file.format, gzipped, Box::new(f), limits, emit);
         }
         Format::Text | Format::Json | Format::Html => {}
     }
-    let read = if gzipped { read_gzip_capped(&file.path, limits.max_bytes) } else { read_capped(&file.path, limits.max_bytes) };
+    let read = if gzipped {
+        read_gzip_capped(&file.path, limits.max_bytes)
+    } else {
+        read_capped(&file.path, limits.max_bytes)
+    };
     match read {
         Ok(bytes) => emit_whole(&file.path, file.format, &bytes, emit),
         Err(problem) => emit(Err(fail(problem))),
@@ -318,14 +381,28 @@ pub fn read_file(file: &InputFile, limits: ReadLimits, emit: &mut dyn FnMut(Resu
 /// Read every document of an input held in memory (an upload), as [`read_file`] reads a file of
 /// that format; `name` stands for the file in origins and default ids. Gzip is recognised by its
 /// magic bytes.
-pub fn read_bytes(name: &Path, format: Format, bytes: &[u8], limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+pub fn read_bytes(
+    name: &Path,
+    format: Format,
+    bytes: &[u8],
+    limits: ReadLimits,
+    emit: &mut dyn FnMut(Result<RawDoc, InputError>),
+) {
     let gzipped = bytes.starts_with(&[0x1f, 0x8b]);
     match format {
-        Format::Warc | Format::JsonLines => read_stream(name, format, gzipped, Box::new(bytes), limits, emit),
+        Format::Warc | Format::JsonLines => {
+            read_stream(name, format, gzipped, Box::new(bytes), limits, emit)
+        }
         Format::Text | Format::Json | Format::Html => {
-            let fail = |problem| InputError { origin: Origin::file(name), problem };
+            let fail = |problem| InputError {
+                origin: Origin::file(name),
+                problem,
+            };
             if bytes.len() as u64 > limits.max_bytes {
-                return emit(Err(fail(Problem::TooLarge { bytes: bytes.len() as u64, limit: limits.max_bytes })));
+                return emit(Err(fail(Problem::TooLarge {
+                    bytes: bytes.len() as u64,
+                    limit: limits.max_bytes,
+                })));
             }
             let unzipped;
             let bytes = if gzipped {
@@ -365,8 +442,14 @@ fn read_stream(
     limits: ReadLimits,
     emit: &mut dyn FnMut(Result<RawDoc, InputError>),
 ) {
-    let reader: Box<dyn Read + '_> =
-        if gzipped { Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, reader))) } else { reader };
+    let reader: Box<dyn Read + '_> = if gzipped {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
+            1 << 16,
+            reader,
+        )))
+    } else {
+        reader
+    };
     match format {
         Format::Warc => warc::read(path, reader, limits, emit),
         _ => read_json_lines(path, reader, limits, emit),
@@ -375,9 +458,17 @@ fn read_stream(
 
 /// The documents of a whole one-article input (text, HTML, JSON) already read into memory. A JSON
 /// input may also hold an array of articles: each element is then a record of its own.
-fn emit_whole(path: &Path, format: Format, bytes: &[u8], emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+fn emit_whole(
+    path: &Path,
+    format: Format,
+    bytes: &[u8],
+    emit: &mut dyn FnMut(Result<RawDoc, InputError>),
+) {
     let origin = Origin::file(path);
-    let fail = |problem| InputError { origin: origin.clone(), problem };
+    let fail = |problem| InputError {
+        origin: origin.clone(),
+        problem,
+    };
     let n = bytes.len();
     let doc = match format {
         Format::Text => decode(bytes).and_then(|(text, decoded_from)| {
@@ -417,29 +508,51 @@ fn emit_json_array(path: &Path, bytes: &[u8], emit: &mut dyn FnMut(Result<RawDoc
     let whole = Origin::file(path);
     let items: Vec<serde_json::Value> = match serde_json::from_slice(bytes) {
         Ok(items) => items,
-        Err(e) => return emit(Err(InputError { origin: whole, problem: Problem::BadJson { message: e.to_string() } })),
+        Err(e) => {
+            return emit(Err(InputError {
+                origin: whole,
+                problem: Problem::BadJson {
+                    message: e.to_string(),
+                },
+            }))
+        }
     };
     if items.is_empty() {
-        return emit(Err(InputError { origin: whole, problem: Problem::Empty }));
+        return emit(Err(InputError {
+            origin: whole,
+            problem: Problem::Empty,
+        }));
     }
     for (i, item) in items.iter().enumerate() {
         let origin = Origin::record(path, i + 1);
         let bytes = serde_json::to_vec(item).unwrap_or_default();
-        emit(parse_json_article(&bytes, origin.clone()).map_err(|problem| InputError { origin, problem }));
+        emit(
+            parse_json_article(&bytes, origin.clone())
+                .map_err(|problem| InputError { origin, problem }),
+        );
     }
 }
 
 fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
-    let f = fs::File::open(path).map_err(|e| Problem::Io { message: e.to_string() })?;
+    let f = fs::File::open(path).map_err(|e| Problem::Io {
+        message: e.to_string(),
+    })?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     if size > limit {
         return Err(Problem::TooLarge { bytes: size, limit });
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // Read one byte past the limit so a file that grew since stat is still caught.
-    f.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Problem::Io { message: e.to_string() })?;
+    f.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::Io {
+            message: e.to_string(),
+        })?;
     if bytes.len() as u64 > limit {
-        return Err(Problem::TooLarge { bytes: bytes.len() as u64, limit });
+        return Err(Problem::TooLarge {
+            bytes: bytes.len() as u64,
+            limit,
+        });
     }
     if bytes.is_empty() {
         return Err(Problem::Empty);
@@ -449,7 +562,9 @@ fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
 
 /// Read a gzip file (one or many members) up to `limit` decompressed bytes.
 fn read_gzip_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Problem> {
-    let f = fs::File::open(path).map_err(|e| Problem::Io { message: e.to_string() })?;
+    let f = fs::File::open(path).map_err(|e| Problem::Io {
+        message: e.to_string(),
+    })?;
     let bytes = gunzip_capped(BufReader::new(f), limit)?;
     if bytes.is_empty() {
         return Err(Problem::Empty);
@@ -463,14 +578,24 @@ fn gunzip_capped(compressed: impl Read, limit: u64) -> Result<Vec<u8>, Problem> 
     flate2::read::MultiGzDecoder::new(compressed)
         .take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Problem::BadArchive { message: format!("cannot decompress gzip: {e}") })?;
+        .map_err(|e| Problem::BadArchive {
+            message: format!("cannot decompress gzip: {e}"),
+        })?;
     if bytes.len() as u64 > limit {
-        return Err(Problem::TooLarge { bytes: bytes.len() as u64, limit });
+        return Err(Problem::TooLarge {
+            bytes: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }
 
-fn read_json_lines(path: &Path, reader: Box<dyn Read + '_>, limits: ReadLimits, emit: &mut dyn FnMut(Result<RawDoc, InputError>)) {
+fn read_json_lines(
+    path: &Path,
+    reader: Box<dyn Read + '_>,
+    limits: ReadLimits,
+    emit: &mut dyn FnMut(Result<RawDoc, InputError>),
+) {
     let whole = Origin::file(path);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut buf = Vec::new();
@@ -486,7 +611,12 @@ fn read_json_lines(path: &Path, reader: Box<dyn Read + '_>, limits: ReadLimits, 
                 Ok(c) => c,
                 Err(e) => {
                     let origin = Origin::line(path, line_no);
-                    emit(Err(InputError { origin, problem: Problem::Io { message: e.to_string() } }));
+                    emit(Err(InputError {
+                        origin,
+                        problem: Problem::Io {
+                            message: e.to_string(),
+                        },
+                    }));
                     return;
                 }
             };
@@ -510,12 +640,21 @@ fn read_json_lines(path: &Path, reader: Box<dyn Read + '_>, limits: ReadLimits, 
         let origin = Origin::line(path, line_no);
         let size = buf.len() as u64 + too_long;
         if size > limits.max_bytes + 1 {
-            emit(Err(InputError { origin, problem: Problem::TooLarge { bytes: size, limit: limits.max_bytes } }));
+            emit(Err(InputError {
+                origin,
+                problem: Problem::TooLarge {
+                    bytes: size,
+                    limit: limits.max_bytes,
+                },
+            }));
         } else {
             let line = trim_ascii(&buf);
             if !line.is_empty() {
                 records += 1;
-                emit(parse_json_article(line, origin.clone()).map_err(|problem| InputError { origin, problem }));
+                emit(
+                    parse_json_article(line, origin.clone())
+                        .map_err(|problem| InputError { origin, problem }),
+                );
             }
         }
         if done {
@@ -523,13 +662,22 @@ fn read_json_lines(path: &Path, reader: Box<dyn Read + '_>, limits: ReadLimits, 
         }
     }
     if records == 0 {
-        emit(Err(InputError { origin: whole, problem: Problem::Empty }));
+        emit(Err(InputError {
+            origin: whole,
+            problem: Problem::Empty,
+        }));
     }
 }
 
 fn trim_ascii(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &b[start..end]
 }
 
@@ -559,16 +707,23 @@ fn parse_json_article(bytes: &[u8], origin: Origin) -> Result<RawDoc, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(Problem::Undecodable {
-            message: format!("JSON must be UTF-8; invalid byte at offset {}", e.valid_up_to()),
+            message: format!(
+                "JSON must be UTF-8; invalid byte at offset {}",
+                e.valid_up_to()
+            ),
         });
     }
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| Problem::BadJson { message: e.to_string() })?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Problem::BadJson {
+        message: e.to_string(),
+    })?;
     if !value.is_object() {
-        return Err(Problem::BadJson { message: "expected one article object".into() });
+        return Err(Problem::BadJson {
+            message: "expected one article object".into(),
+        });
     }
-    let a: JsonArticle =
-        serde_json::from_value(value).map_err(|e| Problem::BadJson { message: e.to_string() })?;
+    let a: JsonArticle = serde_json::from_value(value).map_err(|e| Problem::BadJson {
+        message: e.to_string(),
+    })?;
     // A declared body is taken as given; the page's HTML is read only when there is none.
     let content = match (a.text, a.html) {
         (Some(t), _) if !t.trim().is_empty() => Content::BodyText(t),
@@ -603,7 +758,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Problem> {
         if enc != encoding_rs::UTF_8 {
             let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
             if had_errors {
-                return Err(Problem::Undecodable { message: format!("invalid {} text", enc.name()) });
+                return Err(Problem::Undecodable {
+                    message: format!("invalid {} text", enc.name()),
+                });
             }
             return Ok((text.into_owned(), Some(enc.name())));
         }
@@ -620,7 +777,10 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), Problem> {
             det.feed(bytes, true);
             let enc = det.guess(None, false);
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-            let controls = text.chars().filter(|c| c.is_control() && !c.is_whitespace()).count();
+            let controls = text
+                .chars()
+                .filter(|c| c.is_control() && !c.is_whitespace())
+                .count();
             if had_errors || controls * 100 > text.chars().count().max(1) {
                 return Err(Problem::Undecodable {
                     message: format!(
@@ -643,7 +803,8 @@ pub struct DecodedPage {
 }
 
 static META_CHARSET: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-    regex::bytes::Regex::new(r#"(?i)<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.-]+)"#).unwrap()
+    regex::bytes::Regex::new(r#"(?i)<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_:.-]+)"#)
+        .unwrap()
 });
 
 /// Decode an HTML page. The encoding comes from, in order: a byte order mark, the HTTP
@@ -653,13 +814,18 @@ pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Result<DecodedPa
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Problem::Empty);
     }
-    let page = |text: std::borrow::Cow<'_, str>, enc: &'static encoding_rs::Encoding, from| DecodedPage {
-        html: text.into_owned(),
-        decoded_from: (enc != encoding_rs::UTF_8).then(|| enc.name()),
-        charset_from: from,
-    };
+    let page =
+        |text: std::borrow::Cow<'_, str>, enc: &'static encoding_rs::Encoding, from| DecodedPage {
+            html: text.into_owned(),
+            decoded_from: (enc != encoding_rs::UTF_8).then(|| enc.name()),
+            charset_from: from,
+        };
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return Ok(page(enc.decode_without_bom_handling(&bytes[bom_len..]).0, enc, "byte order mark"));
+        return Ok(page(
+            enc.decode_without_bom_handling(&bytes[bom_len..]).0,
+            enc,
+            "byte order mark",
+        ));
     }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err(Problem::Binary);
@@ -675,7 +841,11 @@ pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Result<DecodedPa
         });
     if let Some((enc, from)) = declared {
         // A page that declares UTF-16 in ASCII is not UTF-16; browsers read it as UTF-8.
-        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc };
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            encoding_rs::UTF_8
+        } else {
+            enc
+        };
         return Ok(page(enc.decode_without_bom_handling(bytes).0, enc, from));
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
@@ -684,7 +854,11 @@ pub fn decode_html(bytes: &[u8], http_charset: Option<&str>) -> Result<DecodedPa
     let mut det = chardetng::EncodingDetector::new();
     det.feed(bytes, true);
     let enc = det.guess(None, true);
-    Ok(page(enc.decode_without_bom_handling(bytes).0, enc, "detected"))
+    Ok(page(
+        enc.decode_without_bom_handling(bytes).0,
+        enc,
+        "detected",
+    ))
 }
 
 #[cfg(test)]
@@ -698,7 +872,11 @@ mod tests {
     }
 
     fn input(path: &Path) -> InputFile {
-        InputFile { path: path.to_path_buf(), format: Format::of(path).unwrap(), bytes: 0 }
+        InputFile {
+            path: path.to_path_buf(),
+            format: Format::of(path).unwrap(),
+            bytes: 0,
+        }
     }
 
     #[test]
@@ -713,7 +891,10 @@ mod tests {
 
     #[test]
     fn decodes_utf8_utf16_and_legacy() {
-        assert_eq!(decode("héllo".as_bytes()).unwrap(), ("héllo".to_string(), None));
+        assert_eq!(
+            decode("héllo".as_bytes()).unwrap(),
+            ("héllo".to_string(), None)
+        );
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "hé".encode_utf16() {
             utf16.extend_from_slice(&u.to_le_bytes());
@@ -746,7 +927,10 @@ mod tests {
         assert_eq!(out[2].as_ref().unwrap().declared.id.as_deref(), Some("2"));
         assert_eq!(out[3].as_ref().unwrap_err().problem, Problem::NoText);
         assert_eq!(out[3].as_ref().unwrap_err().origin.line, Some(5));
-        assert!(matches!(out[4].as_ref().unwrap_err().problem, Problem::BadJson { .. }));
+        assert!(matches!(
+            out[4].as_ref().unwrap_err().problem,
+            Problem::BadJson { .. }
+        ));
     }
 
     #[test]
@@ -755,11 +939,27 @@ mod tests {
         let p = dir.path().join("big.txt");
         fs::write(&p, "x".repeat(5000)).unwrap();
         let out = collect(&input(&p), ReadLimits { max_bytes: 1000 });
-        assert!(matches!(out[0].as_ref().unwrap_err().problem, Problem::TooLarge { bytes: 5000, limit: 1000 }));
+        assert!(matches!(
+            out[0].as_ref().unwrap_err().problem,
+            Problem::TooLarge {
+                bytes: 5000,
+                limit: 1000
+            }
+        ));
         let j = dir.path().join("big.jsonl");
-        fs::write(&j, format!("{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n", "y".repeat(5000))).unwrap();
+        fs::write(
+            &j,
+            format!(
+                "{{\"text\":\"{}\"}}\n{{\"text\":\"ok\"}}\n",
+                "y".repeat(5000)
+            ),
+        )
+        .unwrap();
         let out = collect(&input(&j), ReadLimits { max_bytes: 1000 });
-        assert!(matches!(out[0].as_ref().unwrap_err().problem, Problem::TooLarge { .. }));
+        assert!(matches!(
+            out[0].as_ref().unwrap_err().problem,
+            Problem::TooLarge { .. }
+        ));
         assert!(out[1].is_ok());
     }
 
@@ -768,8 +968,14 @@ mod tests {
         use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("page.html");
-        fs::write(&p, b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9</p></body></html>").unwrap();
-        let doc = collect(&input(&p), ReadLimits::default()).remove(0).unwrap();
+        fs::write(
+            &p,
+            b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>Caf\xe9</p></body></html>",
+        )
+        .unwrap();
+        let doc = collect(&input(&p), ReadLimits::default())
+            .remove(0)
+            .unwrap();
         assert!(matches!(&doc.content, Content::Html(h) if h.contains("Café")));
         assert_eq!(doc.charset_from, Some("meta tag"));
         let gz = dir.path().join("page.html.gz");
@@ -777,14 +983,20 @@ mod tests {
         enc.write_all("<p>naïve</p>".as_bytes()).unwrap();
         let bytes = enc.finish().unwrap();
         fs::write(&gz, &bytes).unwrap();
-        let doc = collect(&input(&gz), ReadLimits::default()).remove(0).unwrap();
+        let doc = collect(&input(&gz), ReadLimits::default())
+            .remove(0)
+            .unwrap();
         assert!(matches!(&doc.content, Content::Html(h) if h.contains("naïve")));
         fs::write(&gz, &bytes[..bytes.len() - 6]).unwrap();
-        let e = collect(&input(&gz), ReadLimits::default()).remove(0).unwrap_err();
+        let e = collect(&input(&gz), ReadLimits::default())
+            .remove(0)
+            .unwrap_err();
         assert!(matches!(e.problem, Problem::BadArchive { .. }), "{e}");
         let j = dir.path().join("a.jsonl");
         fs::write(&j, "{\"id\":\"h\",\"html\":\"<p>Hello</p>\"}\n").unwrap();
-        let doc = collect(&input(&j), ReadLimits::default()).remove(0).unwrap();
+        let doc = collect(&input(&j), ReadLimits::default())
+            .remove(0)
+            .unwrap();
         assert!(matches!(&doc.content, Content::Html(h) if h == "<p>Hello</p>"));
     }
 
@@ -797,7 +1009,11 @@ mod tests {
         fs::write(dir.path().join("notes.md"), "x").unwrap();
         fs::write(dir.path().join(".hidden.txt"), "x").unwrap();
         let d = discover(&[dir.path().to_path_buf(), dir.path().join("missing.txt")]);
-        let names: Vec<_> = d.files.iter().map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        let names: Vec<_> = d
+            .files
+            .iter()
+            .map(|f| f.path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(names, vec!["b.txt", "a.json"]);
         assert_eq!(d.ignored, 1);
         assert_eq!(d.errors.len(), 1);

@@ -16,9 +16,16 @@ use crate::text::tokenize;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the store at {path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error("{path} is a wiretrace store of schema version {found}, newer than this build knows ({known}); upgrade wiretrace")]
-    TooNew { path: String, found: i64, known: i64 },
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
     #[error("store error: {0}")]
     Sql(#[from] rusqlite::Error),
     /// Writing records read from the store failed (a closed pipe, a full disk).
@@ -50,8 +57,14 @@ enum Migration {
 }
 
 /// Schema migrations; the store's `user_version` is the number applied.
-const MIGRATIONS: &[Migration] =
-    &[Migration::Sql(V1), Migration::Code(v2_article_keys), Migration::Code(v3_actor_terms_and_story_events), Migration::Sql(V4), Migration::Sql(V5), Migration::Sql(V6)];
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(V1),
+    Migration::Code(v2_article_keys),
+    Migration::Code(v3_actor_terms_and_story_events),
+    Migration::Sql(V4),
+    Migration::Sql(V5),
+    Migration::Sql(V6),
+];
 
 const V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -102,7 +115,10 @@ fn v2_article_keys(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     let mut rows = read.query([])?;
     while let Some(r) = rows.next()? {
         let (seq, body): (i64, String) = (r.get(0)?, r.get(1)?);
-        write.execute(params![seq, keys(&tokenize(&body), FingerprintParams::default()).to_bytes()])?;
+        write.execute(params![
+            seq,
+            keys(&tokenize(&body), FingerprintParams::default()).to_bytes()
+        ])?;
     }
     Ok(())
 }
@@ -132,7 +148,13 @@ fn v3_actor_terms_and_story_events(tx: &rusqlite::Transaction) -> rusqlite::Resu
     let mut rows = read.query([])?;
     while let Some(r) = rows.next()? {
         let (id, blob): (i64, Vec<u8>) = (r.get(0)?, r.get(1)?);
-        let words = Profile(Profile::from_bytes(&blob).0.into_iter().map(|(t, x)| (crate::story::word_term(t), x)).collect());
+        let words = Profile(
+            Profile::from_bytes(&blob)
+                .0
+                .into_iter()
+                .map(|(t, x)| (crate::story::word_term(t), x))
+                .collect(),
+        );
         write.execute(params![id, words.to_bytes()])?;
     }
     Ok(())
@@ -304,7 +326,11 @@ pub fn fts_query(text: &str) -> Option<String> {
             if core.is_empty() {
                 continue;
             }
-            parts.push(if prefix { format!("{}*", quote(core)) } else { quote(core) });
+            parts.push(if prefix {
+                format!("{}*", quote(core))
+            } else {
+                quote(core)
+            });
         }
     }
     while parts.last().is_some_and(|p| p == "OR") {
@@ -333,13 +359,19 @@ impl Store {
     /// Open (creating if needed) the store at `path` and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
-        let open_err = |source| StoreError::Open { path: shown.clone(), source };
+        let open_err = |source| StoreError::Open {
+            path: shown.clone(),
+            source,
+        };
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
         // Turning a new file to WAL takes a lock SQLite does not wait for: another process (a
         // server and the CLI) opening it at the same moment gets "busy" at once, so retry.
         let mut tries = 0;
@@ -351,14 +383,18 @@ impl Store {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(open_err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(open_err)?;
         // Anchor lookups touch pages all over the index; SQLite's 2 MB default cache made every
         // article re-read them from the kernel (measured with bench/trace_bench.py).
-        conn.pragma_update(None, "cache_size", -131_072).map_err(open_err)?;
-        conn.pragma_update(None, "mmap_size", 1i64 << 30).map_err(open_err)?;
+        conn.pragma_update(None, "cache_size", -131_072)
+            .map_err(open_err)?;
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)
+            .map_err(open_err)?;
         // Each article's savepoint journals the pages it touches; in a temporary file that cost
         // a write system call per page (13% of a trace run, measured with perf).
-        conn.pragma_update(None, "temp_store", "MEMORY").map_err(open_err)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(open_err)?;
         let mut store = Store { conn };
         store.migrate(&shown)?;
         Ok(store)
@@ -369,12 +405,21 @@ impl Store {
         loop {
             // The version is read inside the write lock: two processes opening a new store at
             // once must not both apply the same step.
-            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let version: i64 = tx
                 .pragma_query_value(None, "user_version", |r| r.get(0))
-                .map_err(|source| StoreError::Open { path: shown.to_string(), source })?;
+                .map_err(|source| StoreError::Open {
+                    path: shown.to_string(),
+                    source,
+                })?;
             if version > known {
-                return Err(StoreError::TooNew { path: shown.to_string(), found: version, known });
+                return Err(StoreError::TooNew {
+                    path: shown.to_string(),
+                    found: version,
+                    known,
+                });
             }
             if version == known {
                 tx.commit()?;
@@ -399,14 +444,20 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Writer) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        self.conn.execute_batch("SAVEPOINT article").map_err(StoreError::from)?;
+        self.conn
+            .execute_batch("SAVEPOINT article")
+            .map_err(StoreError::from)?;
         match f(&Writer(&self.conn)) {
             Ok(out) => {
-                self.conn.execute_batch("RELEASE article").map_err(StoreError::from)?;
+                self.conn
+                    .execute_batch("RELEASE article")
+                    .map_err(StoreError::from)?;
                 Ok(out)
             }
             Err(e) => {
-                self.conn.execute_batch("ROLLBACK TO article; RELEASE article").map_err(StoreError::from)?;
+                self.conn
+                    .execute_batch("ROLLBACK TO article; RELEASE article")
+                    .map_err(StoreError::from)?;
                 Err(e)
             }
         }
@@ -416,10 +467,15 @@ impl Store {
     /// `upto`) in place of the one kept before, in parts (SQLite caps a value at 1 GB).
     pub fn save_index_snapshot(&mut self, upto: i64, snapshot: &[u8]) -> Result<()> {
         const PART: usize = 64 << 20;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM index_snapshot", [])?;
         for (i, part) in snapshot.chunks(PART).enumerate() {
-            tx.execute("INSERT INTO index_snapshot (part, data) VALUES (?1, ?2)", params![i as i64, part])?;
+            tx.execute(
+                "INSERT INTO index_snapshot (part, data) VALUES (?1, ?2)",
+                params![i as i64, part],
+            )?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('index_snapshot_upto', ?1)
@@ -466,7 +522,10 @@ impl Reader<'_> {
     }
 
     pub fn body(&self, seq: i64) -> Result<String> {
-        Ok(self.0.prepare_cached("SELECT body FROM articles WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?)
+        Ok(self
+            .0
+            .prepare_cached("SELECT body FROM articles WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))?)
     }
 
     pub fn article(&self, seq: i64) -> Result<StoredArticle> {
@@ -480,10 +539,16 @@ impl Reader<'_> {
 
     /// The full extracted article stored under arrival number `seq`.
     pub fn full_article(&self, seq: i64) -> Result<Article> {
-        let json: String =
-            self.0.prepare_cached("SELECT article FROM articles WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
+        let json: String = self
+            .0
+            .prepare_cached("SELECT article FROM articles WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))?;
         serde_json::from_str(&json).map_err(|e| {
-            StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+            StoreError::Sql(rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                Box::new(e),
+            ))
         })
     }
 
@@ -503,24 +568,35 @@ impl Reader<'_> {
 
     /// The articles `story` holds, as its row counts them.
     pub fn story_members_count(&self, story: i64) -> Result<i64> {
-        Ok(self.0.prepare_cached("SELECT members FROM stories WHERE id = ?1")?.query_row([story], |r| r.get(0))?)
+        Ok(self
+            .0
+            .prepare_cached("SELECT members FROM stories WHERE id = ?1")?
+            .query_row([story], |r| r.get(0))?)
     }
 
     /// The outlets and the credits of the first `limit` articles of `story` (in timeline
     /// order), each once.
-    pub fn story_sources_and_credits(&self, story: i64, limit: i64) -> Result<(Vec<String>, Vec<String>)> {
+    pub fn story_sources_and_credits(
+        &self,
+        story: i64,
+        limit: i64,
+    ) -> Result<(Vec<String>, Vec<String>)> {
         let mut sources = self.0.prepare_cached(
             "SELECT DISTINCT source FROM (SELECT source FROM articles WHERE story = ?1
                                           ORDER BY published IS NULL, published, seq LIMIT ?2)
              WHERE source IS NOT NULL ORDER BY source",
         )?;
-        let sources = sources.query_map(params![story, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let sources = sources
+            .query_map(params![story, limit], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut credits = self.0.prepare_cached(
             "SELECT DISTINCT c.value FROM (SELECT credits FROM articles WHERE story = ?1
                                            ORDER BY published IS NULL, published, seq LIMIT ?2) a,
                                           json_each(a.credits) c ORDER BY 1",
         )?;
-        let credits = credits.query_map(params![story, limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let credits = credits
+            .query_map(params![story, limit], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok((sources, credits))
     }
 
@@ -570,12 +646,29 @@ impl Reader<'_> {
 
     /// Stories, the latest touched first (by last date seen, then latest arrival), with at least
     /// `min_articles` articles; `limit` of them after skipping `offset`.
-    pub fn story_list(&self, min_articles: i64, limit: i64, offset: i64) -> Result<Vec<StorySummary>> {
-        self.stories_where(&StoryFilter { min_articles, ..Default::default() }, limit, offset)
+    pub fn story_list(
+        &self,
+        min_articles: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StorySummary>> {
+        self.stories_where(
+            &StoryFilter {
+                min_articles,
+                ..Default::default()
+            },
+            limit,
+            offset,
+        )
     }
 
     /// [`Reader::story_list`] through a filter.
-    pub fn stories_where(&self, filter: &StoryFilter, limit: i64, offset: i64) -> Result<Vec<StorySummary>> {
+    pub fn stories_where(
+        &self,
+        filter: &StoryFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StorySummary>> {
         let query = filter.query.as_deref().map(fts_query);
         if query == Some(None) {
             return Ok(Vec::new());
@@ -594,7 +687,16 @@ impl Reader<'_> {
         )?;
         let f = filter;
         let rows = st.query_map(
-            params![f.min_articles, f.from, f.to, f.source, f.agency, query.flatten(), limit, offset],
+            params![
+                f.min_articles,
+                f.from,
+                f.to,
+                f.source,
+                f.agency,
+                query.flatten(),
+                limit,
+                offset
+            ],
             |r| {
                 Ok(StorySummary {
                     id: r.get(0)?,
@@ -630,7 +732,9 @@ impl Reader<'_> {
 
     /// Articles matching a full-text query (see [`fts_query`]), best first; `limit` after `offset`.
     pub fn search(&self, text: &str, limit: i64, offset: i64) -> Result<Vec<SearchHit>> {
-        let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        let Some(query) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
         let mut st = self.0.prepare_cached(
             "SELECT a.id, a.title, a.source, a.published, a.story,
                     snippet(articles_fts, 1, char(57344), char(57345), '…', 24)
@@ -640,7 +744,15 @@ impl Reader<'_> {
         let rows = st.query_map(params![query, limit, offset], |r| {
             let marked: String = r.get(5)?;
             let (snippet, matches) = unmark(&marked);
-            Ok(SearchHit { id: r.get(0)?, title: r.get(1)?, source: r.get(2)?, published: r.get(3)?, story: r.get(4)?, snippet, matches })
+            Ok(SearchHit {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                source: r.get(2)?,
+                published: r.get(3)?,
+                story: r.get(4)?,
+                snippet,
+                matches,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -687,9 +799,13 @@ impl Reader<'_> {
             .prepare_cached("SELECT value FROM meta WHERE key = 'index_snapshot_upto'")?
             .query_row([], |r| r.get(0))
             .optional()?;
-        let Some(upto) = upto.and_then(|u| u.parse::<i64>().ok()) else { return Ok(None) };
+        let Some(upto) = upto.and_then(|u| u.parse::<i64>().ok()) else {
+            return Ok(None);
+        };
         let mut bytes = Vec::new();
-        let mut st = self.0.prepare_cached("SELECT data FROM index_snapshot ORDER BY part")?;
+        let mut st = self
+            .0
+            .prepare_cached("SELECT data FROM index_snapshot ORDER BY part")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             bytes.extend_from_slice(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
@@ -699,7 +815,10 @@ impl Reader<'_> {
 
     /// The number of stories held.
     pub fn story_count(&self) -> Result<i64> {
-        Ok(self.0.prepare_cached("SELECT count(*) FROM stories")?.query_row([], |r| r.get(0))?)
+        Ok(self
+            .0
+            .prepare_cached("SELECT count(*) FROM stories")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// The arrival number of the article stored under `id`.
@@ -740,15 +859,24 @@ impl Reader<'_> {
     /// Every term's document frequency.
     pub fn term_dfs(&self) -> Result<HashMap<u64, u32>> {
         let mut st = self.0.prepare("SELECT hash, df FROM terms")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32)))?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn story_state(&self, id: i64) -> Result<StoryState> {
-        Ok(self.0.prepare_cached("SELECT id, members, profile FROM stories WHERE id = ?1")?.query_row([id], |r| {
-            let blob: Vec<u8> = r.get(2)?;
-            Ok(StoryState { id: r.get(0)?, members: r.get(1)?, profile: Profile::from_bytes(&blob) })
-        })?)
+        Ok(self
+            .0
+            .prepare_cached("SELECT id, members, profile FROM stories WHERE id = ?1")?
+            .query_row([id], |r| {
+                let blob: Vec<u8> = r.get(2)?;
+                Ok(StoryState {
+                    id: r.get(0)?,
+                    members: r.get(1)?,
+                    profile: Profile::from_bytes(&blob),
+                })
+            })?)
     }
 
     /// How much the store holds.
@@ -756,12 +884,18 @@ impl Reader<'_> {
         Ok(StoreCounts {
             articles: self.last_seq()?,
             stories: self.story_count()?,
-            passages: self.0.prepare_cached("SELECT coalesce(max(id), 0) FROM passages")?.query_row([], |r| r.get(0))?,
+            passages: self
+                .0
+                .prepare_cached("SELECT coalesce(max(id), 0) FROM passages")?
+                .query_row([], |r| r.get(0))?,
         })
     }
 
     pub fn article_count(&self) -> Result<i64> {
-        Ok(self.0.prepare_cached("SELECT count(*) FROM articles")?.query_row([], |r| r.get(0))?)
+        Ok(self
+            .0
+            .prepare_cached("SELECT count(*) FROM articles")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// What a new article linking to `seq` needs of it: its id, story, and the text that makes
@@ -784,23 +918,36 @@ impl Reader<'_> {
                 let mut m = Membership::default();
                 let mut rows = st.query([b, a])?;
                 while let Some(r) = rows.next()? {
-                    let (start, end) = if seq == b { (r.get::<_, i64>(2)?, r.get::<_, i64>(3)?) } else { (r.get(0)?, r.get(1)?) };
+                    let (start, end) = if seq == b {
+                        (r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)
+                    } else {
+                        (r.get(0)?, r.get(1)?)
+                    };
                     m.ranges.push((start.max(0) as usize, end.max(0) as usize));
                     m.words += r.get::<_, i64>(4)?.max(0) as usize;
                 }
                 Some(m)
             }
         };
-        Ok(LinkTarget { id, story, membership })
+        Ok(LinkTarget {
+            id,
+            story,
+            membership,
+        })
     }
 
     pub fn last_seq(&self) -> Result<i64> {
-        Ok(self.0.prepare_cached("SELECT coalesce(max(seq), 0) FROM articles")?.query_row([], |r| r.get(0))?)
+        Ok(self
+            .0
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM articles")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// Call `f` with the index keys of every article stored after `after`, in arrival order.
     pub fn each_keys_after(&self, after: i64, mut f: impl FnMut(i64, Keys)) -> Result<()> {
-        let mut st = self.0.prepare_cached("SELECT seq, keys FROM article_keys WHERE seq > ?1 ORDER BY seq")?;
+        let mut st = self
+            .0
+            .prepare_cached("SELECT seq, keys FROM article_keys WHERE seq > ?1 ORDER BY seq")?;
         let mut rows = st.query([after])?;
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
@@ -974,7 +1121,12 @@ impl Writer<'_> {
 
     /// Insert an article in the copy group of the article it was copied from (a new group of its
     /// own when `None`) and in the given story; returns its arrival number.
-    pub fn insert_article(&self, new: &NewArticle, copied_from: Option<i64>, story: i64) -> Result<i64> {
+    pub fn insert_article(
+        &self,
+        new: &NewArticle,
+        copied_from: Option<i64>,
+        story: i64,
+    ) -> Result<i64> {
         let a = new.article;
         let seq = self.read().last_seq()? + 1;
         self.0.prepare_cached(
@@ -1005,7 +1157,9 @@ impl Writer<'_> {
             .prepare_cached("INSERT INTO articles_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
             .execute(params![seq, a.title, new.body])?;
         if let Some(sayings) = new.sayings {
-            self.0.prepare_cached("INSERT INTO article_sayings (seq, data) VALUES (?1, ?2)")?.execute(params![seq, sayings])?;
+            self.0
+                .prepare_cached("INSERT INTO article_sayings (seq, data) VALUES (?1, ?2)")?
+                .execute(params![seq, sayings])?;
         }
         Ok(seq)
     }
@@ -1044,7 +1198,10 @@ impl Writer<'_> {
     }
 
     pub fn new_story(&self) -> Result<i64> {
-        self.0.execute("INSERT INTO stories (last_seq, members, profile) VALUES (0, 0, x'')", [])?;
+        self.0.execute(
+            "INSERT INTO stories (last_seq, members, profile) VALUES (0, 0, x'')",
+            [],
+        )?;
         Ok(self.0.last_insert_rowid())
     }
 
@@ -1060,9 +1217,15 @@ impl Writer<'_> {
                          WHERE id = ?1",
                     )?
                     .execute(params![into, s])?;
-                self.0.prepare_cached("UPDATE articles SET story = ?1 WHERE story = ?2")?.execute(params![into, s])?;
-                self.0.prepare_cached("UPDATE story_events SET story = ?1 WHERE story = ?2")?.execute(params![into, s])?;
-                self.0.prepare_cached("DELETE FROM stories WHERE id = ?1")?.execute([s])?;
+                self.0
+                    .prepare_cached("UPDATE articles SET story = ?1 WHERE story = ?2")?
+                    .execute(params![into, s])?;
+                self.0
+                    .prepare_cached("UPDATE story_events SET story = ?1 WHERE story = ?2")?
+                    .execute(params![into, s])?;
+                self.0
+                    .prepare_cached("DELETE FROM stories WHERE id = ?1")?
+                    .execute([s])?;
             }
         }
         Ok(())
@@ -1071,7 +1234,14 @@ impl Writer<'_> {
     /// Record a story's state after an article (published on `published`, if known) joined it.
     /// Dates widen in place: recomputing them from the story's articles made every arrival cost
     /// as much as the story is long (measured on 100,000 articles).
-    pub fn update_story(&self, id: i64, members: i64, profile: &Profile, seq: i64, published: Option<&str>) -> Result<()> {
+    pub fn update_story(
+        &self,
+        id: i64,
+        members: i64,
+        profile: &Profile,
+        seq: i64,
+        published: Option<&str>,
+    ) -> Result<()> {
         self.0
             .prepare_cached(
                 "UPDATE stories SET members = ?2, profile = ?3, last_seq = ?4,
@@ -1085,7 +1255,9 @@ impl Writer<'_> {
 
     /// Move articles `seqs` into story `to`, and set both stories' state from their members.
     pub fn move_articles(&self, seqs: &[i64], to: i64) -> Result<()> {
-        let mut st = self.0.prepare_cached("UPDATE articles SET story = ?1 WHERE seq = ?2")?;
+        let mut st = self
+            .0
+            .prepare_cached("UPDATE articles SET story = ?1 WHERE seq = ?2")?;
         for &seq in seqs {
             st.execute(params![to, seq])?;
         }
@@ -1107,9 +1279,17 @@ impl Writer<'_> {
     }
 
     /// Record what article `seq` did to `story` (`kind`: started, joined, merged) and why.
-    pub fn add_story_event(&self, story: i64, seq: i64, kind: &str, detail: &serde_json::Value) -> Result<()> {
+    pub fn add_story_event(
+        &self,
+        story: i64,
+        seq: i64,
+        kind: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
         self.0
-            .prepare_cached("INSERT INTO story_events (story, seq, kind, detail) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT INTO story_events (story, seq, kind, detail) VALUES (?1, ?2, ?3, ?4)",
+            )?
             .execute(params![story, seq, kind, detail.to_string()])?;
         Ok(())
     }
@@ -1139,7 +1319,10 @@ mod tests {
             assert_eq!(s.read().article_count().unwrap(), 0);
         }
         let s = Store::open(&p).unwrap();
-        let v: i64 = s.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = s
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
     }
 
@@ -1160,25 +1343,53 @@ mod tests {
         }
         let s = Store::open(&p).unwrap();
         let mut got = Vec::new();
-        s.read().each_keys_after(0, |seq, k| got.push((seq, k))).unwrap();
+        s.read()
+            .each_keys_after(0, |seq, k| got.push((seq, k)))
+            .unwrap();
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].0, 1);
         assert!(!got[0].1.anchors.is_empty() && !got[0].1.bands.is_empty());
-        let anchors_left: i64 =
-            s.conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'anchors'", [], |r| r.get(0)).unwrap();
+        let anchors_left: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'anchors'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(anchors_left, 0);
         let hits = s.read().search("seven", 10, 0).unwrap();
-        assert_eq!(hits.len(), 1, "version 4 indexes the articles already stored");
-        assert_eq!((hits[0].id.as_str(), hits[0].matches.as_slice()), ("x", &[(28, 33)][..]));
+        assert_eq!(
+            hits.len(),
+            1,
+            "version 4 indexes the articles already stored"
+        );
+        assert_eq!(
+            (hits[0].id.as_str(), hits[0].matches.as_slice()),
+            ("x", &[(28, 33)][..])
+        );
         assert_eq!(&hits[0].snippet[28..33], "seven");
     }
 
     #[test]
     fn typed_queries_become_fts5_queries_that_cannot_be_syntax_errors() {
-        assert_eq!(fts_query("al-qaeda taliban").unwrap(), r#""al-qaeda" "taliban""#);
-        assert_eq!(fts_query(r#""peace deal" Taliban*"#).unwrap(), r#""peace deal" "Taliban"*"#);
-        assert_eq!(fts_query("AFP OR Reuters OR").unwrap(), r#""AFP" OR "Reuters""#);
-        assert_eq!(fts_query(r#"say "hi"#).unwrap(), r#""say" "hi""#, "an unclosed quote is a phrase to the end");
+        assert_eq!(
+            fts_query("al-qaeda taliban").unwrap(),
+            r#""al-qaeda" "taliban""#
+        );
+        assert_eq!(
+            fts_query(r#""peace deal" Taliban*"#).unwrap(),
+            r#""peace deal" "Taliban"*"#
+        );
+        assert_eq!(
+            fts_query("AFP OR Reuters OR").unwrap(),
+            r#""AFP" OR "Reuters""#
+        );
+        assert_eq!(
+            fts_query(r#"say "hi"#).unwrap(),
+            r#""say" "hi""#,
+            "an unclosed quote is a phrase to the end"
+        );
         assert_eq!(fts_query("  (  ) : ^ "), None);
         assert_eq!(fts_query("NEAR( AND"), Some(r#""NEAR" "AND""#.into()));
     }
@@ -1199,7 +1410,11 @@ mod tests {
     fn a_failed_write_leaves_nothing_and_a_good_one_lands() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("w.db")).unwrap();
-        let count = |s: &Store| -> i64 { s.conn.query_row("SELECT count(*) FROM stories", [], |r| r.get(0)).unwrap() };
+        let count = |s: &Store| -> i64 {
+            s.conn
+                .query_row("SELECT count(*) FROM stories", [], |r| r.get(0))
+                .unwrap()
+        };
         let failed = s.write(|w| -> Result<()> {
             w.new_story()?;
             Err(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
@@ -1215,14 +1430,22 @@ mod tests {
             Err(StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
         });
         s.commit_batch().unwrap();
-        assert_eq!(count(&s), 2, "a failed write inside a batch is undone alone");
+        assert_eq!(
+            count(&s),
+            2,
+            "a failed write inside a batch is undone alone"
+        );
     }
 
     #[test]
     fn not_a_database_is_a_clear_error() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("w.db");
-        std::fs::write(&p, b"this is not sqlite, just some bytes that fill the header and more bytes").unwrap();
+        std::fs::write(
+            &p,
+            b"this is not sqlite, just some bytes that fill the header and more bytes",
+        )
+        .unwrap();
         let e = Store::open(&p).err().unwrap();
         assert!(e.to_string().contains("cannot open the store"), "{e}");
     }

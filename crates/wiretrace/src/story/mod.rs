@@ -96,11 +96,24 @@ pub struct Similarity {
 
 impl Similarity {
     /// `with_actors`: whether both sides name any actor (if not, terms alone decide).
-    fn combine(terms: f32, actors: f32, with_actors: bool, days_apart: Option<i32>, p: &StoryParams) -> Similarity {
+    fn combine(
+        terms: f32,
+        actors: f32,
+        with_actors: bool,
+        days_apart: Option<i32>,
+        p: &StoryParams,
+    ) -> Similarity {
         let w = if with_actors { p.actor_weight } else { 0.0 };
-        let decay = days_apart.map_or(1.0, |d| (-0.5 * (d as f32 / p.time_scale_days).powi(2)).exp());
+        let decay = days_apart.map_or(1.0, |d| {
+            (-0.5 * (d as f32 / p.time_scale_days).powi(2)).exp()
+        });
         let score = decay * ((1.0 - w) * terms + w * actors);
-        Similarity { terms: rounded(terms as f64), actors: rounded(actors as f64), days_apart, score: rounded(score as f64) }
+        Similarity {
+            terms: rounded(terms as f64),
+            actors: rounded(actors as f64),
+            days_apart,
+            score: rounded(score as f64),
+        }
     }
 
     /// Whether this clears `threshold`.
@@ -137,8 +150,12 @@ static NOT_NAMES: LazyLock<HashSet<u64>> = LazyLock::new(|| {
 });
 
 /// Lower-case words that may sit inside a name ("Bank of England", "Osama bin Laden").
-static NAME_LINKS: LazyLock<HashSet<u64>> =
-    LazyLock::new(|| "of de da del della di du van von der den bin ibn al el la le".split_whitespace().map(word_hash).collect());
+static NAME_LINKS: LazyLock<HashSet<u64>> = LazyLock::new(|| {
+    "of de da del della di du van von der den bin ibn al el la le"
+        .split_whitespace()
+        .map(word_hash)
+        .collect()
+});
 
 /// The names an article mentions (people, organisations, places), folded: runs of capitalised
 /// words, and each capitalised word of a run on its own (so "Lohan" meets "Lindsay Lohan"). A
@@ -147,15 +164,23 @@ pub fn actors(text: &str, tokens: &[Token]) -> Vec<String> {
     let word = |t: &Token| &text[t.byte_start..t.byte_end];
     let capitalised = |t: &Token| word(t).chars().next().is_some_and(char::is_uppercase);
     let opens_sentence = |t: &Token| {
-        let before = text[..t.byte_start].trim_end_matches(|c: char| c.is_whitespace() || "\"'\u{201C}\u{2018}(".contains(c));
+        let before = text[..t.byte_start]
+            .trim_end_matches(|c: char| c.is_whitespace() || "\"'\u{201C}\u{2018}(".contains(c));
         before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n'])
     };
     // Only whitespace (or a hyphen, apostrophe or initial's full stop) between two name words.
     let joined = |a: &Token, b: &Token| {
         let gap = &text[a.byte_end..b.byte_start];
-        gap.chars().count() <= 2 && gap.chars().all(|c| c.is_whitespace() || "-'.\u{2019}".contains(c))
+        gap.chars().count() <= 2
+            && gap
+                .chars()
+                .all(|c| c.is_whitespace() || "-'.\u{2019}".contains(c))
     };
-    let mid_sentence: HashSet<u64> = tokens.iter().filter(|t| capitalised(t) && !opens_sentence(t)).map(|t| t.hash).collect();
+    let mid_sentence: HashSet<u64> = tokens
+        .iter()
+        .filter(|t| capitalised(t) && !opens_sentence(t))
+        .map(|t| t.hash)
+        .collect();
     let is_name_word = |t: &Token| {
         capitalised(t)
             && !STOPWORDS.contains(&t.hash)
@@ -169,9 +194,18 @@ pub fn actors(text: &str, tokens: &[Token]) -> Vec<String> {
         while run.last().is_some_and(|t| !capitalised(t)) {
             run.pop();
         }
-        let names: Vec<String> = run.iter().filter(|t| capitalised(t)).map(|t| word(t).to_lowercase()).collect();
+        let names: Vec<String> = run
+            .iter()
+            .filter(|t| capitalised(t))
+            .map(|t| word(t).to_lowercase())
+            .collect();
         if names.len() > 1 {
-            out.push(run.iter().map(|t| word(t).to_lowercase()).collect::<Vec<_>>().join(" "));
+            out.push(
+                run.iter()
+                    .map(|t| word(t).to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
         }
         out.extend(names);
         run.clear();
@@ -192,26 +226,46 @@ pub fn actors(text: &str, tokens: &[Token]) -> Vec<String> {
     flush(&mut run, &mut out);
     // Years mentioned say when, as names say who and where: two earthquakes of one kind are
     // told apart by them.
-    out.extend(tokens.iter().map(word).filter(|w| is_year(w)).map(|y| format!("year {y}")));
+    out.extend(
+        tokens
+            .iter()
+            .map(word)
+            .filter(|w| is_year(w))
+            .map(|y| format!("year {y}")),
+    );
     // Figures (ages, tolls, scores, magnitudes) tell two events of one kind apart too.
     out.extend(
-        tokens.iter().map(word).filter(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit()) && !is_year(w)).map(|n| format!("figure {n}")),
+        tokens
+            .iter()
+            .map(word)
+            .filter(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit()) && !is_year(w))
+            .map(|n| format!("figure {n}")),
     );
     out.iter().map(|n| crate::text::fold(n)).collect()
 }
 
 fn is_year(word: &str) -> bool {
-    word.len() == 4 && (word.starts_with("19") || word.starts_with("20")) && word.bytes().all(|b| b.is_ascii_digit())
+    word.len() == 4
+        && (word.starts_with("19") || word.starts_with("20"))
+        && word.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Term counts of an article: headline words count twice; stopwords, numbers and words of fewer
 /// than three letters are left out. Actor names of the body are counted too, as actor terms.
-pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text: &str) -> HashMap<u64, u32> {
+pub fn term_counts(
+    title: &[Token],
+    title_text: &str,
+    body: &[Token],
+    body_text: &str,
+) -> HashMap<u64, u32> {
     let mut counts = HashMap::new();
     let mut add = |toks: &[Token], text: &str, weight: u32| {
         for t in toks {
             let word = &text[t.byte_start..t.byte_end];
-            if t.end - t.start < 3 || word.chars().all(|c| c.is_numeric()) || STOPWORDS.contains(&t.hash) {
+            if t.end - t.start < 3
+                || word.chars().all(|c| c.is_numeric())
+                || STOPWORDS.contains(&t.hash)
+            {
                 continue;
             }
             *counts.entry(word_term(t.hash)).or_insert(0) += weight;
@@ -219,7 +273,10 @@ pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text:
     };
     add(title, title_text, 2);
     // The lead (first two paragraphs) says what happened; it counts twice.
-    let lead_end = body_text.match_indices("\n\n").nth(1).map_or(body_text.len(), |(i, _)| i);
+    let lead_end = body_text
+        .match_indices("\n\n")
+        .nth(1)
+        .map_or(body_text.len(), |(i, _)| i);
     let lead = body.partition_point(|t| t.byte_end <= lead_end);
     add(&body[..lead], body_text, 2);
     add(&body[lead..], body_text, 1);
@@ -231,7 +288,13 @@ pub fn term_counts(title: &[Token], title_text: &str, body: &[Token], body_text:
 
 /// TF-IDF profile from term counts; `df` gives each term's document frequency among `docs`.
 /// Keeps the `keep` heaviest word terms and `keep_actors` heaviest actors.
-pub fn profile(counts: &HashMap<u64, u32>, df: impl Fn(u64) -> u64, docs: u64, keep: usize, keep_actors: usize) -> Profile {
+pub fn profile(
+    counts: &HashMap<u64, u32>,
+    df: impl Fn(u64) -> u64,
+    docs: u64,
+    keep: usize,
+    keep_actors: usize,
+) -> Profile {
     let w: Vec<(u64, f32)> = counts
         .iter()
         .map(|(&t, &c)| {
@@ -289,14 +352,26 @@ impl Profile {
     }
 
     /// How close this profile is to `other`, `days_apart` apart, under `params`.
-    pub fn similarity(&self, other: &Profile, days_apart: Option<i32>, params: &StoryParams) -> Similarity {
+    pub fn similarity(
+        &self,
+        other: &Profile,
+        days_apart: Option<i32>,
+        params: &StoryParams,
+    ) -> Similarity {
         let (terms, actors) = self.cosines(other);
         let with_actors = self.has_actors() && other.has_actors();
         Similarity::combine(terms, actors, with_actors, days_apart, params)
     }
 
     /// The profile of this story (of `n` members) joined with `other` (of `m` members).
-    pub fn merged(&self, n: f32, other: &Profile, m: f32, keep: usize, keep_actors: usize) -> Profile {
+    pub fn merged(
+        &self,
+        n: f32,
+        other: &Profile,
+        m: f32,
+        keep: usize,
+        keep_actors: usize,
+    ) -> Profile {
         let mut acc: HashMap<u64, f32> = self.0.iter().map(|(t, x)| (*t, x * n)).collect();
         for (t, x) in &other.0 {
             *acc.entry(*t).or_default() += x * m;
@@ -316,7 +391,12 @@ impl Profile {
     pub fn from_bytes(b: &[u8]) -> Profile {
         Profile(
             b.chunks_exact(12)
-                .map(|c| (u64::from_le_bytes(c[..8].try_into().unwrap()), f32::from_le_bytes(c[8..].try_into().unwrap())))
+                .map(|c| {
+                    (
+                        u64::from_le_bytes(c[..8].try_into().unwrap()),
+                        f32::from_le_bytes(c[8..].try_into().unwrap()),
+                    )
+                })
                 .collect(),
         )
     }
@@ -330,20 +410,29 @@ pub fn centroid(profiles: &[Profile], members: &[usize], params: &StoryParams) -
             *acc.entry(*t).or_default() += x;
         }
     }
-    from_weights(acc.into_iter().collect(), params.profile_terms, params.profile_actors)
+    from_weights(
+        acc.into_iter().collect(),
+        params.profile_terms,
+        params.profile_actors,
+    )
 }
 
 /// Whether a story of `members` articles is due a check for a split: every 4 articles up to 64,
 /// then at 128, 256, ... (a check reads every article, so checks must thin out as stories grow).
 pub fn split_due(members: i64) -> bool {
-    (members >= 4 && members <= 64 && members % 4 == 0) || (members > 64 && members.count_ones() == 1)
+    (members >= 4 && members <= 64 && members % 4 == 0)
+        || (members > 64 && members.count_ones() == 1)
 }
 
 /// Whether a story reads as two: its articles (their `profiles`, and `groups`, the copy group of
 /// each, which are never separated) are split in two by 2-means from its two most different
 /// articles; if each part holds two articles or more and the parts' centroids score at most
 /// `split_score`, returns the part without the first article and that similarity.
-pub fn two_way_split(profiles: &[Profile], groups: &[i64], params: &StoryParams) -> Option<(Vec<usize>, Similarity)> {
+pub fn two_way_split(
+    profiles: &[Profile],
+    groups: &[i64],
+    params: &StoryParams,
+) -> Option<(Vec<usize>, Similarity)> {
     let n = profiles.len();
     if n < 4 {
         return None;
@@ -353,7 +442,13 @@ pub fn two_way_split(profiles: &[Profile], groups: &[i64], params: &StoryParams)
     let whole = centroid(profiles, &all, params);
     // Seeds: the article least like the story, and the article least like that one.
     let farthest = |from: &Profile| {
-        (0..n).min_by(|&i, &j| sim(&profiles[i], from).total_cmp(&sim(&profiles[j], from)).then(i.cmp(&j))).unwrap()
+        (0..n)
+            .min_by(|&i, &j| {
+                sim(&profiles[i], from)
+                    .total_cmp(&sim(&profiles[j], from))
+                    .then(i.cmp(&j))
+            })
+            .unwrap()
     };
     let a = farthest(&whole);
     let b = farthest(&profiles[a]);
@@ -387,7 +482,8 @@ pub fn two_way_split(profiles: &[Profile], groups: &[i64], params: &StoryParams)
     if pa.len() < 2 || pb.len() < 2 {
         return None;
     }
-    let between = centroid(profiles, &pa, params).similarity(&centroid(profiles, &pb, params), None, params);
+    let between =
+        centroid(profiles, &pa, params).similarity(&centroid(profiles, &pb, params), None, params);
     (between.score <= params.split_score as f64).then_some((pb, between))
 }
 
@@ -425,9 +521,13 @@ const SIGNATURE_WORDS: usize = 16;
 const SIGNATURE_ACTORS: usize = 8;
 
 fn signature(profile: &Profile) -> Vec<u64> {
-    let (mut actors, mut words): (Vec<(u64, f32)>, Vec<(u64, f32)>) = profile.0.iter().partition(|(t, _)| is_actor(*t));
+    let (mut actors, mut words): (Vec<(u64, f32)>, Vec<(u64, f32)>) =
+        profile.0.iter().partition(|(t, _)| is_actor(*t));
     let mut out = Vec::with_capacity(SIGNATURE_WORDS + SIGNATURE_ACTORS);
-    for (part, n) in [(&mut words, SIGNATURE_WORDS), (&mut actors, SIGNATURE_ACTORS)] {
+    for (part, n) in [
+        (&mut words, SIGNATURE_WORDS),
+        (&mut actors, SIGNATURE_ACTORS),
+    ] {
         part.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out.extend(part.iter().take(n).map(|(t, _)| *t));
     }
@@ -477,7 +577,13 @@ impl StoryIndex {
     /// two, each scoring at least `params.min_score`. A dated article is compared with dated
     /// stories at most `window_days` outside their dates; otherwise only stories touched after
     /// arrival `recent_after` are eligible.
-    pub fn nearest(&self, profile: &Profile, day: Option<i32>, recent_after: i64, params: &StoryParams) -> Vec<(Similarity, i64)> {
+    pub fn nearest(
+        &self,
+        profile: &Profile,
+        day: Option<i32>,
+        recent_after: i64,
+        params: &StoryParams,
+    ) -> Vec<(Similarity, i64)> {
         let days_apart = |e: &StoryEntry| match (day, e.first_day, e.last_day) {
             (Some(d), Some(f), Some(l)) => Some((f - d).max(d - l).max(0)),
             _ => None,
@@ -492,7 +598,11 @@ impl StoryIndex {
         // most 1 per term). Terms are taken heaviest first; once the rest of the profile could
         // not lift a story to the threshold by itself (Cauchy-Schwarz: the rest's norm is
         // below it), lighter terms, which are the common ones with long lists, are skipped.
-        let mut terms: Vec<(u64, f32)> = profile.0.iter().map(|&(t, x)| (t, if is_actor(t) { x * w } else { x })).collect();
+        let mut terms: Vec<(u64, f32)> = profile
+            .0
+            .iter()
+            .map(|&(t, x)| (t, if is_actor(t) { x * w } else { x }))
+            .collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut rest_sq: Vec<f32> = vec![0.0; terms.len() + 1];
         for i in (0..terms.len()).rev() {
@@ -547,7 +657,11 @@ pub struct TermStats {
 
 impl TermStats {
     pub fn new(df: HashMap<u64, u32>, docs: u64) -> TermStats {
-        TermStats { df: df.into_iter().collect(), pending: HashKeyMap::default(), docs }
+        TermStats {
+            df: df.into_iter().collect(),
+            pending: HashKeyMap::default(),
+            docs,
+        }
     }
 
     pub fn df(&self, term: u64) -> u64 {
@@ -696,9 +810,18 @@ mod tests {
         profile(&c, |_| 1, 10, 64, 32)
     }
 
-    const A: (&str, &str) = ("Pentagon says Taliban keep al-Qaeda ties", "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.");
-    const B: (&str, &str) = ("Taliban still tied to al-Qaeda: Pentagon", "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.");
-    const C: (&str, &str) = ("Stocks rally in Tokyo", "Exporters led gains as the yen weakened against the dollar on Tuesday.");
+    const A: (&str, &str) = (
+        "Pentagon says Taliban keep al-Qaeda ties",
+        "The Pentagon report says the Taliban maintain ties with al-Qaeda in Afghanistan.",
+    );
+    const B: (&str, &str) = (
+        "Taliban still tied to al-Qaeda: Pentagon",
+        "Afghanistan's Taliban keep close ties to al-Qaeda, a Pentagon report found.",
+    );
+    const C: (&str, &str) = (
+        "Stocks rally in Tokyo",
+        "Exporters led gains as the yen weakened against the dollar on Tuesday.",
+    );
 
     #[test]
     fn similar_reports_are_closer_than_unrelated_ones() {
@@ -710,7 +833,10 @@ mod tests {
         let aa = a.similarity(&a, None, &p);
         assert!((aa.terms - 1.0).abs() < 1e-5 && (aa.actors - 1.0).abs() < 1e-5);
         let later = a.similarity(&b, Some(3), &p);
-        assert!((later.score / ab.score - (-0.5f64).exp()).abs() < 1e-3, "decays with days apart");
+        assert!(
+            (later.score / ab.score - (-0.5f64).exp()).abs() < 1e-3,
+            "decays with days apart"
+        );
     }
 
     #[test]
@@ -718,7 +844,15 @@ mod tests {
         let text = "Perennial party girl Tara Reid checked into Promises Treatment Center, her rep told People. \
                     Reid launched a line on Monday. The Bank of England said. After that, nothing.";
         let names = actors(text, &tokenize(text));
-        for n in ["tara reid", "tara", "reid", "promises treatment center", "bank of england", "england", "people"] {
+        for n in [
+            "tara reid",
+            "tara",
+            "reid",
+            "promises treatment center",
+            "bank of england",
+            "england",
+            "people",
+        ] {
             assert!(names.iter().any(|x| x == n), "{n} in {names:?}");
         }
         for n in ["perennial", "monday", "the", "after", "of"] {
@@ -732,12 +866,40 @@ mod tests {
         let mut idx = StoryIndex::default();
         let day = day_number("2020-07-01");
         let p = StoryParams::default();
-        idx.put(1, StoryEntry { members: 1, profile: a, first_day: day, last_day: day, last_seq: 1 });
-        idx.put(2, StoryEntry { members: 1, profile: c, first_day: day, last_day: day, last_seq: 2 });
-        let best = |day: Option<i32>, recent_after: i64, idx: &StoryIndex| idx.nearest(&b, day, recent_after, &p).first().map(|x| x.1);
+        idx.put(
+            1,
+            StoryEntry {
+                members: 1,
+                profile: a,
+                first_day: day,
+                last_day: day,
+                last_seq: 1,
+            },
+        );
+        idx.put(
+            2,
+            StoryEntry {
+                members: 1,
+                profile: c,
+                first_day: day,
+                last_day: day,
+                last_seq: 2,
+            },
+        );
+        let best = |day: Option<i32>, recent_after: i64, idx: &StoryIndex| {
+            idx.nearest(&b, day, recent_after, &p).first().map(|x| x.1)
+        };
         assert_eq!(best(day, 0, &idx), Some(1));
-        assert_eq!(best(day.map(|d| d + 10), 0, &idx), None, "out of the window");
-        assert_eq!(best(None, 1, &idx), None, "undated: only stories touched recently");
+        assert_eq!(
+            best(day.map(|d| d + 10), 0, &idx),
+            None,
+            "out of the window"
+        );
+        assert_eq!(
+            best(None, 1, &idx),
+            None,
+            "undated: only stories touched recently"
+        );
         assert_eq!(best(None, 0, &idx), Some(1));
         idx.remove(1);
         assert_eq!(best(day, 0, &idx), None);
@@ -756,20 +918,47 @@ mod tests {
             "Shawn Holley said Lindsay Lohan is at Betty Ford in Rancho Mirage.",
             "Lindsay Lohan entered Betty Ford Center at Rancho Mirage, Shawn Holley confirmed.",
         ];
-        let texts: Vec<&str> = reid.iter().zip(&lohan).flat_map(|(a, b)| [*a, *b]).collect();
-        let profiles: Vec<Profile> = texts.iter().map(|t| prof("Star checks into rehab", t)).collect();
+        let texts: Vec<&str> = reid
+            .iter()
+            .zip(&lohan)
+            .flat_map(|(a, b)| [*a, *b])
+            .collect();
+        let profiles: Vec<Profile> = texts
+            .iter()
+            .map(|t| prof("Star checks into rehab", t))
+            .collect();
         let groups: Vec<i64> = (0..6).collect();
         let (moved, between) = two_way_split(&profiles, &groups, &p).expect("two events");
-        assert_eq!(moved, [1, 3, 5], "the Lohan reports leave; the first article's side stays");
+        assert_eq!(
+            moved,
+            [1, 3, 5],
+            "the Lohan reports leave; the first article's side stays"
+        );
         assert!(between.score <= p.split_score as f64);
         // A copy group joining one Reid report to one Lohan report is never cut in two.
         let glued = [0, 1, 2, 3, 4, 0];
         let split = two_way_split(&profiles, &glued, &p);
-        assert!(split.as_ref().is_none_or(|(m, _)| m.contains(&5) == m.contains(&0)), "{split:?}");
+        assert!(
+            split
+                .as_ref()
+                .is_none_or(|(m, _)| m.contains(&5) == m.contains(&0)),
+            "{split:?}"
+        );
         // One event does not split.
-        let one: Vec<Profile> = reid.iter().chain(&reid).map(|t| prof("Tara Reid in rehab", t)).collect();
+        let one: Vec<Profile> = reid
+            .iter()
+            .chain(&reid)
+            .map(|t| prof("Tara Reid in rehab", t))
+            .collect();
         assert_eq!(two_way_split(&one, &groups, &p), None);
-        assert!(split_due(4) && split_due(8) && split_due(12) && !split_due(13) && split_due(128) && !split_due(96));
+        assert!(
+            split_due(4)
+                && split_due(8)
+                && split_due(12)
+                && !split_due(13)
+                && split_due(128)
+                && !split_due(96)
+        );
     }
 
     #[test]

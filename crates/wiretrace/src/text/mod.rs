@@ -39,7 +39,8 @@ pub fn word_hash(normalised: &str) -> u64 {
 
 /// A map whose keys are already well-mixed hashes (word hashes, term ids, index keys): they
 /// are used as they are instead of being hashed again.
-pub type HashKeyMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+pub type HashKeyMap<K, V> =
+    std::collections::HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// The hasher of [`HashKeyMap`].
 #[derive(Default)]
@@ -123,7 +124,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-fn push_token(tokens: &mut Vec<Token>, word: &mut String, start: (usize, usize), end: (usize, usize)) {
+fn push_token(
+    tokens: &mut Vec<Token>,
+    word: &mut String,
+    start: (usize, usize),
+    end: (usize, usize),
+) {
     tokens.push(Token {
         hash: word_hash(word),
         start: start.0,
@@ -141,8 +147,11 @@ pub fn fold(text: &str) -> String {
     let mut pending_space = false;
     for c in text.nfkc() {
         let c = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
+                '\''
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
             '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
             c => c,
         };
@@ -213,7 +222,12 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
         let ce = cs + trimmed.chars().count();
         char_pos = ce;
         byte_pos = be;
-        out.push(Sentence { start: cs, end: ce, byte_start: bs, byte_end: be });
+        out.push(Sentence {
+            start: cs,
+            end: ce,
+            byte_start: bs,
+            byte_end: be,
+        });
     }
     out
 }
@@ -230,8 +244,13 @@ fn continues_sentence(piece: &str) -> bool {
     if t.contains('\n') && t.ends_with('\n') {
         return false;
     }
-    let Some(stem) = t.strip_suffix('.') else { return false };
-    let last_word = stem.rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"').next().unwrap_or("");
+    let Some(stem) = t.strip_suffix('.') else {
+        return false;
+    };
+    let last_word = stem
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"')
+        .next()
+        .unwrap_or("");
     if last_word.chars().count() == 1 && last_word.chars().all(|c| c.is_uppercase()) {
         return true; // an initial: "John F. Kennedy"
     }
@@ -256,8 +275,14 @@ mod tests {
 
     #[test]
     fn hyphen_space_and_quote_variants_give_the_same_tokens() {
-        let a: Vec<u64> = tokenize("Al-Qaeda's regional affiliate").iter().map(|t| t.hash).collect();
-        let b: Vec<u64> = tokenize("Al Qaeda\u{2019}s  regional AFFILIATE").iter().map(|t| t.hash).collect();
+        let a: Vec<u64> = tokenize("Al-Qaeda's regional affiliate")
+            .iter()
+            .map(|t| t.hash)
+            .collect();
+        let b: Vec<u64> = tokenize("Al Qaeda\u{2019}s  regional AFFILIATE")
+            .iter()
+            .map(|t| t.hash)
+            .collect();
         assert_eq!(a, b);
         assert_eq!(a.len(), 5);
     }
@@ -282,16 +307,27 @@ mod tests {
 
     #[test]
     fn fold_matches_expected_json_rules() {
-        assert_eq!(fold("  Al Qaeda\u{2019}s  “enduring\ninterest” — here "), "al qaeda's \"enduring interest\" - here");
+        assert_eq!(
+            fold("  Al Qaeda\u{2019}s  “enduring\ninterest” — here "),
+            "al qaeda's \"enduring interest\" - here"
+        );
     }
 
     #[test]
     fn sentences_keep_abbreviations_and_initials() {
         let text = "Gen. Kenneth McKenzie said so. The U.S. agreed.\n\n\"Quote here,\" he added. John F. Kennedy spoke.";
-        let s: Vec<&str> = sentences(text).iter().map(|s| &text[s.byte_start..s.byte_end]).collect();
+        let s: Vec<&str> = sentences(text)
+            .iter()
+            .map(|s| &text[s.byte_start..s.byte_end])
+            .collect();
         assert_eq!(
             s,
-            vec!["Gen. Kenneth McKenzie said so.", "The U.S. agreed.", "\"Quote here,\" he added.", "John F. Kennedy spoke."]
+            vec![
+                "Gen. Kenneth McKenzie said so.",
+                "The U.S. agreed.",
+                "\"Quote here,\" he added.",
+                "John F. Kennedy spoke."
+            ]
         );
     }
 
