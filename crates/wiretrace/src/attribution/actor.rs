@@ -198,17 +198,13 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
     let mut mentions: Vec<Mention> = Vec::new();
     let mut acronym_links: Vec<(String, String)> = Vec::new();
     let mut long_forms: Vec<(usize, usize)> = Vec::new();
-    for c in BRACKETED_ACRONYM.captures_iter(body) {
-        let acronym = name_key(&c[2]);
-        let whole = c.get(1).unwrap();
-        if let Some((long, offset)) = initials_tail(whole.as_str(), &acronym) {
-            acronym_links.push((name_key(&long), acronym));
-            long_forms.push((whole.start() + offset, whole.end()));
-            mentions.push(Mention {
-                name: long,
-                title: String::new(),
-            });
-        }
+    for form in long_forms_of(body) {
+        acronym_links.push((name_key(&form.long), form.acronym));
+        long_forms.push((form.start, form.end));
+        mentions.push(Mention {
+            name: form.long,
+            title: String::new(),
+        });
     }
     // A capitalised word that only ever opens a sentence is not a name.
     let elsewhere: HashSet<String> = runs
@@ -389,6 +385,35 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             .then_with(|| a.name.cmp(&b.name))
     });
     actors
+}
+
+/// A long form an article spells out before its acronym in brackets.
+pub(super) struct LongForm {
+    /// As written: "al-Qaeda in the Indian Subcontinent".
+    pub long: String,
+    /// The acronym's comparison key ("aqis").
+    pub acronym: String,
+    /// Byte range of the long form in the body.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every "Long Name (ACRONYM)" of a body whose long form's initials spell the acronym.
+pub(super) fn long_forms_of(body: &str) -> Vec<LongForm> {
+    BRACKETED_ACRONYM
+        .captures_iter(body)
+        .filter_map(|c| {
+            let acronym = name_key(&c[2]);
+            let whole = c.get(1).unwrap();
+            let (long, offset) = initials_tail(whole.as_str(), &acronym)?;
+            Some(LongForm {
+                long,
+                acronym,
+                start: whole.start() + offset,
+                end: whole.end(),
+            })
+        })
+        .collect()
 }
 
 fn initials(key: &str) -> String {

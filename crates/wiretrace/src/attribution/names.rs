@@ -41,12 +41,15 @@ pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          ministry department agency group company firm bank government council committee newspaper paper media \
          broadcaster network union party office court coastguard army military police service board survey study \
          website website's tweet club team embassy administration campaign foundation organisation organization \
-         commission authority center centre institute operator airline airport force forces regulator watchdog")
+         commission authority center centre institute operator airline airport force forces regulator watchdog \
+         ruling verdict data figures filing indictment complaint documents records poll ministries departments \
+         agencies companies firms banks governments groups unions parties")
 });
 
 /// Documents among the bodies: a speaker that is one of these is resolved to its fullest mention.
 pub static DOCUMENT_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
-    set("report statement bulletin communique communiqué release post announcement assessment analysis letter survey study tweet")
+    set("report statement bulletin communique communiqué release post announcement assessment analysis letter survey study tweet \
+         ruling verdict data figures filing indictment complaint documents records poll")
 });
 
 /// Capitalised words that make a name an organisation's.
@@ -101,6 +104,19 @@ pub fn is_capitalised(word: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// A company suffix that wire copy often writes in lower case ("International American Homes inc").
+pub fn is_org_suffix(word: &str) -> bool {
+    matches!(
+        key(word).as_str(),
+        "inc" | "corp" | "co" | "ltd" | "plc" | "llc"
+    )
+}
+
+/// A word that may stand in a name: capitalised, or a company suffix.
+pub fn is_name_word(word: &str) -> bool {
+    is_capitalised(word) || is_org_suffix(word)
 }
 
 /// An acronym: two to six capitals ("AQIS", "U.S.", "NATO").
@@ -211,10 +227,7 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
     let mut runs: Vec<NameRun<'t>> = Vec::new();
     let mut cur: Vec<(usize, usize)> = Vec::new();
     let flush = |cur: &mut Vec<(usize, usize)>, runs: &mut Vec<NameRun<'t>>| {
-        while cur
-            .last()
-            .is_some_and(|&(s, e)| !is_capitalised(&text[s..e]))
-        {
+        while cur.last().is_some_and(|&(s, e)| !is_name_word(&text[s..e])) {
             cur.pop();
         }
         if !cur.is_empty() {
@@ -238,12 +251,10 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
             && !NOT_NAMES.contains(key(w).as_str())
             && !w.chars().all(|c| c.is_numeric())
             && !code;
-        if cap && (joined || cur.is_empty()) {
-            cur.push((s, e));
-        } else if joined
-            && NAME_LINKS.contains(w.to_lowercase().as_str())
-            && w.chars().all(|c| c.is_lowercase())
-        {
+        let links = joined
+            && (NAME_LINKS.contains(w.to_lowercase().as_str()) || is_org_suffix(w))
+            && w.chars().all(|c| c.is_lowercase() || c == '.');
+        if cap && (joined || cur.is_empty()) || links {
             cur.push((s, e));
         } else {
             flush(&mut cur, &mut runs);
@@ -283,9 +294,11 @@ pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'
         }
         // A family name ends the fuller name; a body's short name sits inside its full one, which
         // is not then a person's title ("Lilly" is not "Lilly Chairman Richard Wood").
-        let titled = have
-            .iter()
-            .any(|w| TITLES.contains(w.as_str()) || ROLE_NOUNS.contains(w.as_str()));
+        // "Investors" in "Moody's Investors Service Inc" is part of a body's name, not a role.
+        let titled = have.iter().any(|w| {
+            TITLES.contains(w.as_str())
+                || ROLE_NOUNS.contains(w.as_str()) && !looks_like_org(&run.words.join(" "))
+        });
         let inside = have.windows(want.len()).any(|win| win == want.as_slice());
         if !(have.ends_with(&want) || (inside && !titled)) {
             continue;

@@ -68,7 +68,8 @@ static CUES: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::L
      warned warns insisted insists argued argues asked asks confirmed confirms denied denies concluded concludes \
      continued continues reads read begins began recalled recalls acknowledged acknowledges admitted admits \
      stressed stresses emphasised emphasized urged urges declared declares observed commented comments remarked \
-     cautioned assured assures saying adding explaining telling"
+     cautioned assured assures alleged alleges saying adding explaining telling warning noting claiming insisting \
+     arguing stressing"
         .split_whitespace()
         .collect()
     },
@@ -680,8 +681,12 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
         if !tail_is_circumstance(p, toks, k) {
             continue;
         }
-        // Inverted: `," said Daud Kalakani, a former member ...`
-        if k > 0 && matches!(toks[k - 1].kind, Kind::Comma | Kind::Quoted(_)) {
+        // Inverted: `," said Daud Kalakani, a former member ...`. After "told" stands the person
+        // told, not the speaker (`..., Najib Danish told the Associated Press`).
+        if k > 0
+            && matches!(toks[k - 1].kind, Kind::Comma | Kind::Quoted(_))
+            && !TELL.contains(&lower(p, &toks[k]).as_str())
+        {
             let end = toks[k + 1..]
                 .iter()
                 .position(|t| t.kind != Kind::Word)
@@ -718,6 +723,27 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
             }
         }
     }
+    // "X announced its rules, but said ...": a cue after "but" or "and" speaks for the subject.
+    for &k in &cues {
+        let joined = k > 0
+            && toks[k - 1].kind == Kind::Word
+            && matches!(lower(p, &toks[k - 1]).as_str(), "but" | "and");
+        if !joined {
+            continue;
+        }
+        if let (Some(sp), Some(content)) = (
+            sentence_subject(p, toks, char_base, k - 1),
+            content_after(p, toks, k),
+        ) {
+            return Some(Attribution {
+                speaker: sp,
+                cue: lower(p, &toks[k]),
+                pattern: Pattern::SpeakerCueClause,
+                content: Some(content),
+                cue_at: toks[k].start,
+            });
+        }
+    }
     // Inside the sentence: "... after billionaire Anil Agarwal said he would buy a stake".
     for &k in &cues {
         for start in k.saturating_sub(8)..k {
@@ -752,6 +778,30 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
                         cue_at: toks[k].start,
                     });
                 }
+            }
+        }
+    }
+    None
+}
+
+/// The subject of a sentence's first clause, before `limit`: the shortest speaker phrase
+/// followed by a lower-case word, from the sentence start or after a comma ("A year ago, the
+/// Amsterdam Bourse announced").
+fn sentence_subject(p: &str, toks: &[Tok], char_base: usize, limit: usize) -> Option<Speaker> {
+    let starts = std::iter::once(intro_end(p, toks, limit)).chain(
+        (0..limit)
+            .filter(|&j| toks[j].kind == Kind::Comma)
+            .map(|j| j + 1),
+    );
+    for start in starts {
+        for end in start + 1..limit {
+            let verb_next =
+                toks[end].kind == Kind::Word && !names::is_name_word(word(p, &toks[end]));
+            if let Some(sp) = verb_next
+                .then(|| speaker_phrase(p, &toks[start..end], char_base, 8))
+                .flatten()
+            {
+                return Some(sp);
             }
         }
     }
@@ -803,10 +853,16 @@ fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
             break;
         }
     }
-    // "In a statement, X said": a phrase opening with a preposition, up to its comma.
+    // "In a statement, X said": a phrase opening with a preposition, up to its comma; so is a
+    // participle clause ("Challenging a federal court's ruling, X told ...").
+    let participle = from + 1 < cue
+        && toks[from].kind == Kind::Word
+        && lower(p, &toks[from]).ends_with("ing")
+        && toks[from + 1].kind == Kind::Word
+        && !names::is_name_word(word(p, &toks[from + 1]));
     if from < cue
         && toks[from].kind == Kind::Word
-        && ADVERBIAL_OPENERS.contains(&lower(p, &toks[from]).as_str())
+        && (participle || ADVERBIAL_OPENERS.contains(&lower(p, &toks[from]).as_str()))
     {
         if let Some(c) = toks[from..cue].iter().position(|t| t.kind == Kind::Comma) {
             return from + c + 1;
@@ -818,7 +874,22 @@ fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
 /// Whether everything after the cue is the circumstance of the saying ("in a report", "on June
 /// 22", "told AFP"), not a clause: no quote, a few words only.
 fn tail_is_circumstance(p: &str, toks: &[Tok], k: usize) -> bool {
-    let tail = &toks[k + 1..];
+    let mut tail = &toks[k + 1..];
+    // `"...," Moss said, adding that ...`: a participle clause after a comma is a saying of its own.
+    if let Some(c) = tail.iter().position(|t| t.kind == Kind::Comma) {
+        let participle = tail.get(c + 1).is_some_and(|t| {
+            t.kind == Kind::Word
+                && CUES.contains(lower(p, t).as_str())
+                && lower(p, t).ends_with("ing")
+        });
+        if participle
+            && !tail[..c]
+                .iter()
+                .any(|t| matches!(t.kind, Kind::Quoted(_) | Kind::Colon))
+        {
+            tail = &tail[..c];
+        }
+    }
     if tail
         .iter()
         .any(|t| matches!(t.kind, Kind::Quoted(_) | Kind::Colon))
@@ -836,9 +907,12 @@ fn tail_is_circumstance(p: &str, toks: &[Tok], k: usize) -> bool {
         return false;
     }
     // A tail holding "that" or another cue is a clause of its own.
-    !tail
-        .iter()
-        .any(|t| t.kind == Kind::Word && lower(p, t) == "that")
+    !tail.iter().any(|t| {
+        t.kind == Kind::Word && {
+            let w = lower(p, t);
+            w == "that" || CUES.contains(w.as_str())
+        }
+    })
 }
 
 /// ", a former member of the Wolesi Jirga from Kabul" after a speaker: their role.
@@ -853,13 +927,29 @@ fn appositive_after(p: &str, toks: &[Tok], comma: usize) -> Option<String> {
         .unwrap_or(rest.len());
     let first = rest.first().filter(|t| t.kind == Kind::Word)?;
     let fw = lower(p, first);
+    let words: Vec<&Tok> = rest[..end].iter().collect();
     let role_like = matches!(fw.as_str(), "a" | "an" | "the")
-        || ROLE_NOUNS.contains(fw.as_str())
+        || starts_with_role(p, &words)
         || names::is_capitalised(word(p, first));
     if !role_like || end == 0 || rest[..end].iter().any(|t| lower(p, t) == "who") {
         return None;
     }
     Some(p[rest[0].start..rest[end - 1].end].to_string())
+}
+
+/// Whether words open with a role, perhaps after its modifiers: "spokesman", "deputy spokesman
+/// for the interior ministry", "senior US official".
+fn starts_with_role(p: &str, words: &[&Tok]) -> bool {
+    for t in words.iter().take(4) {
+        let w = lower(p, t);
+        if ROLE_NOUNS.contains(w.as_str()) {
+            return true;
+        }
+        if !SPEAKER_WORDS.contains(w.as_str()) && !names::is_capitalised(word(p, t)) {
+            return false;
+        }
+    }
+    false
 }
 
 /// `according to X` anywhere in the sentence: X is the speaker, the rest is the content.
@@ -874,7 +964,14 @@ fn according_to(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> 
         .iter()
         .position(|t| t.kind != Kind::Word)
         .map_or(toks.len(), |n| k + 2 + n);
-    let sp = speaker_phrase(p, &toks[k + 2..end], char_base, 10)?;
+    // "according to the latest data from real estate agent Savills": failing the whole phrase,
+    // the source after its last preposition.
+    let sp = speaker_phrase(p, &toks[k + 2..end], char_base, 10).or_else(|| {
+        let from = (k + 2..end)
+            .rev()
+            .find(|&i| matches!(lower(p, &toks[i]).as_str(), "from" | "by" | "of" | "at"))?;
+        speaker_phrase(p, &toks[from + 1..end], char_base, 8)
+    })?;
     let content = if k <= 1 || intro_end(p, toks, k) >= k {
         // "According to X, CLAUSE." (or "But, according to X, CLAUSE.")
         let after = toks
@@ -1061,16 +1158,32 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
         let head_named = toks[..head_end]
             .iter()
             .any(|t| names::is_capitalised(word(p, t)));
+        // "A Farah police spokesman, Iqbal Baher,": a head ending in a role is named by what follows.
+        let head_is_role = toks[head_end - 1..head_end]
+            .iter()
+            .any(|t| ROLE_NOUNS.contains(lower(p, t).as_str()));
         if first == "who" || first == "which" || first.ends_with("ing") || first.ends_with("ed") {
             // A relative or participle clause says something about the speaker; it is not a role.
-        } else if !head_named && first_run.len() >= 2 {
+        } else if (!head_named || head_is_role)
+            && first_run.len() >= 2
+            && !names::looks_like_org(&first_run.join(" "))
+        {
             // "The boy's mother, Adrianne Oyola, 20": the appositive names the speaker.
             appositive_name = Some(first_run.join(" "));
         } else if rest.iter().any(|t| matches!(t.kind, Kind::Quoted(_))) {
             return None;
-        } else if matches!(first.as_str(), "a" | "an" | "the")
-            || ROLE_NOUNS.contains(first.as_str())
-            || names::is_capitalised(word(p, appos[0]))
+        } else if rest
+            .split(|t| t.kind == Kind::Comma)
+            .filter(|seg| !seg.is_empty())
+            .all(|seg| {
+                // Every appositive reads as a role: "Geng Shuang, foreign Ministry spokesman,
+                // speaking at a news conference after Trump said" has a clause in it, not a role.
+                let seg: Vec<&Tok> = seg.iter().filter(|t| t.kind == Kind::Word).collect();
+                seg.first().is_some_and(|f| {
+                    matches!(lower(p, f).as_str(), "a" | "an" | "the")
+                        || names::is_capitalised(word(p, f))
+                }) || starts_with_role(p, &seg)
+            })
         {
             role = Some(p[appos[0].start..appos.last().unwrap().end].to_string());
         } else {
@@ -1180,7 +1293,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     for (at, t) in core.iter().enumerate() {
         let w = word(p, t);
         let lw = w.to_lowercase();
-        if names::is_capitalised(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if names::is_name_word(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
         if NOT_IN_SPEAKER.contains(lw.as_str())
@@ -1222,7 +1335,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     });
     // The phrase ends in its head: a name, a role or a body ("Just days before" is no speaker).
     let last_word = word(p, core.last().unwrap());
-    let ends_in_head = names::is_capitalised(last_word) && !names::NOT_NAMES.contains(last_key)
+    let ends_in_head = names::is_name_word(last_word) && !names::NOT_NAMES.contains(last_key)
         || last_word.chars().all(|c| c.is_ascii_digit())
         || ROLE_NOUNS.contains(last_key)
         || BODY_NOUNS.contains(last_key);
@@ -1244,7 +1357,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     // Split a trailing capitalised run into titles and the name.
     let cap_from = core
         .iter()
-        .rposition(|t| !names::is_capitalised(word(p, t)))
+        .rposition(|t| !names::is_name_word(word(p, t)))
         .map_or(0, |i| i + 1);
     let (name, title_role, person) = if cap_from < core.len() {
         let run: Vec<&str> = core[cap_from..].iter().map(|t| word(p, t)).collect();
@@ -1300,10 +1413,8 @@ fn is_time_word(w: &str) -> bool {
             | "morning"
             | "evening"
             | "afternoon"
-    ) || names::NOT_NAMES.contains(w)
-        && w.len() > 2
-        && w.chars().all(|c| c.is_alphabetic())
-        && !["the", "and", "but"].contains(&w)
+    ) || crate::text::month_number(w).is_some()
+        || matches!(w, "today" | "yesterday" | "tomorrow" | "tonight")
         || w.chars().all(|c| c.is_ascii_digit())
 }
 
@@ -1340,6 +1451,7 @@ fn merge_runs_on(found: &mut Vec<(Quote, Speaker)>, body: &str) {
 /// name) they can stand for, short names to the longest name holding them, a body to the
 /// document it issued when the article names one ("the Pentagon" → "the Pentagon report").
 fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Quote> {
+    let long_forms = super::actor::long_forms_of(body);
     let mut out = Vec::with_capacity(found.len());
     let mut previous: Vec<(Speaker, String)> = Vec::new();
     for (mut q, sp) in found {
@@ -1351,13 +1463,26 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
             match antecedent {
                 Some((_, r)) => Some(r.clone()),
                 None if want_person => last_person_named(body, runs, sp.at),
+                // "It said ..." with no body speaking before it: the organisation last named.
+                None if sp.name == "it" => last_org_named(body, runs, sp.at),
                 None => None,
             }
         } else {
-            Some(fuller(&sp, body, runs))
+            Some(fuller(&sp, body, runs, &long_forms, &previous))
         };
         if q.role.is_none() && sp.person {
             q.role = resolved.as_deref().and_then(role_of);
+        }
+        // "Miller" alone reads as no one in particular until the article names "Stephen Miller":
+        // then a later "he" may stand for him.
+        let mut sp = sp;
+        if !sp.pronoun && !sp.person {
+            sp.person = resolved.as_deref().is_some_and(|r| {
+                let words: Vec<&str> = r.split_whitespace().collect();
+                words.len() > sp.written.split_whitespace().count()
+                    && words.iter().all(|w| names::is_capitalised(w))
+                    && !names::looks_like_org(r)
+            });
         }
         q.speaker_resolved = resolved.clone();
         previous.push((sp, resolved.unwrap_or_default()));
@@ -1388,6 +1513,16 @@ fn last_person_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> 
         .map(|r| fullest_text(&r.words.join(" "), runs))
 }
 
+/// The last organisation named before `at` (character offset), in its fullest form.
+fn last_org_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
+    let byte_at = body.char_indices().nth(at).map_or(body.len(), |(b, _)| b);
+    runs.iter()
+        .rev()
+        .filter(|r| r.end <= byte_at)
+        .find(|r| r.words.len() >= 2 && names::looks_like_org(&r.words.join(" ")))
+        .map(|r| fullest_text(&r.words.join(" "), runs))
+}
+
 fn fullest_text(name: &str, runs: &[NameRun]) -> String {
     match names::fullest(name, runs) {
         Some(run) => run.words.join(" "),
@@ -1395,7 +1530,13 @@ fn fullest_text(name: &str, runs: &[NameRun]) -> String {
     }
 }
 
-fn fuller(sp: &Speaker, body: &str, runs: &[NameRun]) -> String {
+fn fuller(
+    sp: &Speaker,
+    body: &str,
+    runs: &[NameRun],
+    long_forms: &[super::actor::LongForm],
+    previous: &[(Speaker, String)],
+) -> String {
     let last = sp
         .written
         .split_whitespace()
@@ -1414,6 +1555,13 @@ fn fuller(sp: &Speaker, body: &str, runs: &[NameRun]) -> String {
     if sp.person {
         return fullest_text(&sp.name, runs);
     }
+    // "the ATSB" → "Australian Transport Safety Bureau", as the article spelt it out.
+    if names::is_acronym(&sp.written) {
+        let acronym = super::actor::name_key(&sp.written);
+        if let Some(form) = long_forms.iter().find(|f| f.acronym == acronym) {
+            return form.long.clone();
+        }
+    }
     let is_named_body = names::is_capitalised(&sp.written)
         && sp
             .written
@@ -1426,7 +1574,85 @@ fn fuller(sp: &Speaker, body: &str, runs: &[NameRun]) -> String {
         }
         return fullest_text(&sp.written, runs);
     }
-    sp.written.clone()
+    described_body(sp, body, runs, previous).unwrap_or_else(|| sp.written.clone())
+}
+
+/// Heads that stand for the organisation an article is about ("the company said").
+const STANDS_FOR_ORG: &[&str] = &[
+    "company",
+    "firm",
+    "corporation",
+    "group",
+    "regulator",
+    "watchdog",
+    "bank",
+    "agency",
+    "lender",
+    "carrier",
+    "airline",
+    "operator",
+    "insurer",
+];
+
+/// The named body a description refers to: "the department" → "U.S. Agriculture Department",
+/// "the administration" → "Reagan administration" (a name ending in, or followed by, the same
+/// noun: the last before the speaker, else the first after); "the company" → the organisation
+/// that spoke last, else the one named last.
+fn described_body(
+    sp: &Speaker,
+    body: &str,
+    runs: &[NameRun],
+    previous: &[(Speaker, String)],
+) -> Option<String> {
+    let words: Vec<&str> = sp.written.split_whitespace().collect();
+    if words.len() > 2 || words.iter().any(|w| names::is_capitalised(w)) {
+        return None;
+    }
+    let noun = key(words.last()?);
+    if !BODY_NOUNS.contains(noun.as_str()) {
+        return None;
+    }
+    let byte_at = body
+        .char_indices()
+        .nth(sp.at)
+        .map_or(body.len(), |(b, _)| b);
+    let (mut before, mut after) = (None, None);
+    for r in runs {
+        let ends_in_noun = r.words.len() >= 2 && r.words.last().is_some_and(|w| key(w) == noun);
+        let followed = || {
+            let next = body[r.end..].strip_prefix(' ')?;
+            let w = &next[..next
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(next.len())];
+            (w == noun).then(|| format!("{} {noun}", r.words.join(" ")))
+        };
+        let Some(name) = (if ends_in_noun {
+            Some(r.words.join(" "))
+        } else {
+            followed()
+        }) else {
+            continue;
+        };
+        if r.end <= byte_at {
+            before = Some(name);
+        } else if after.is_none() {
+            after = Some(name);
+        }
+    }
+    if let Some(name) = before.or(after) {
+        return Some(name);
+    }
+    if !STANDS_FOR_ORG.contains(&noun.as_str()) {
+        return None;
+    }
+    previous
+        .iter()
+        .rev()
+        .find(|(s, r)| {
+            !s.pronoun && !s.person && names::is_capitalised(&s.written) && !r.is_empty()
+        })
+        .map(|(_, r)| r.clone())
+        .or_else(|| last_org_named(body, runs, sp.at))
 }
 
 /// The longest earlier mention ending in the document noun: "an information bulletin".
@@ -1516,6 +1742,83 @@ mod tests {
         let q = one("But, according to officials, the talks failed.");
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].speaker.as_deref(), Some("officials"));
+    }
+
+    #[test]
+    fn a_description_resolves_to_the_body_it_describes() {
+        let q = find(&[
+            "The U.S. Commerce Department said exports rose in May. The department said imports fell sharply in June.".into(),
+            "Acme Tools Corp said it expects higher sales. \"We are confident,\" the company said.".into(),
+            "Northwind Shipping inc said it will buy two ships. It said the deal closes in June.".into(),
+        ]);
+        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        assert_eq!(
+            resolved,
+            [
+                Some("U.S. Commerce Department"),
+                Some("U.S. Commerce Department"),
+                Some("Acme Tools Corp"),
+                Some("Acme Tools Corp"),
+                Some("Northwind Shipping inc"),
+                Some("Northwind Shipping inc")
+            ],
+            "{q:#?}"
+        );
+    }
+
+    #[test]
+    fn an_acronym_resolves_to_its_long_form_and_an_appositive_names_a_role() {
+        let q = find(&[
+            "The Ruritanian Rail Safety Board (RRSB) published its report on Monday. \"The signal had failed,\" the RRSB said.".into(),
+            "Two people were hurt, a Kestrel police spokesman, Dana Whitcombe, told the Associated Press.".into(),
+        ]);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(
+            q[0].speaker_resolved.as_deref(),
+            Some("Ruritanian Rail Safety Board")
+        );
+        assert_eq!(
+            q[1].speaker_resolved.as_deref(),
+            Some("Dana Whitcombe"),
+            "the person told is not the speaker"
+        );
+        assert_eq!(q[1].role.as_deref(), Some("Kestrel police spokesman"));
+    }
+
+    #[test]
+    fn reported_clauses_lose_their_that_and_a_second_verb_keeps_the_subject() {
+        let q = one("The father claimed that the law protects him.");
+        assert_eq!(q[0].text, "the law protects him");
+        let q = one("A year ago, the Harbour Exchange announced its own rules, but said new laws were essential.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].speaker_resolved.as_deref(), Some("Harbour Exchange"));
+        assert_eq!(q[0].text, "new laws were essential");
+        let q = one("Rejecting the claims, company chairman Lars Holm told reporters the figures were correct.");
+        assert_eq!(
+            q[0].speaker_resolved.as_deref(),
+            Some("Lars Holm"),
+            "{q:#?}"
+        );
+    }
+
+    #[test]
+    fn he_stands_for_a_surname_speaker_named_in_full_earlier() {
+        let q = find(&[
+            "Senior adviser Peter Moss spoke on Sunday.".into(),
+            "\"We will appeal,\" Moss said, adding that judge Anna Berg had erred.".into(),
+            "\"The ruling is wrong,\" he said.".into(),
+        ]);
+        assert_eq!(
+            q.last().unwrap().speaker_resolved.as_deref(),
+            Some("Peter Moss"),
+            "{q:#?}"
+        );
+        let q = one("Harbor Investors Service Inc said it may cut ratings. Harbor said the review ends in May.");
+        assert_eq!(
+            q[1].speaker_resolved.as_deref(),
+            Some("Harbor Investors Service Inc"),
+            "{q:#?}"
+        );
     }
 
     #[test]

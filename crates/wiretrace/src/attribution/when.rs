@@ -60,16 +60,6 @@ static DATES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).unwrap()
 });
 
-fn month_number(name: &str) -> Option<u32> {
-    let n = name.trim_end_matches('.').to_lowercase();
-    let i = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ]
-    .iter()
-    .position(|m| n.starts_with(m))?;
-    Some(i as u32 + 1)
-}
-
 fn month_day(s: &str) -> Option<(u32, u32)> {
     let mut parts = s.split_whitespace();
     let first = parts.next()?;
@@ -79,9 +69,9 @@ fn month_day(s: &str) -> Option<(u32, u32)> {
             .parse::<u32>()
             .ok()
     };
-    match month_number(first) {
+    match crate::text::month_number(first) {
         Some(m) => Some((m, digits(second)?)),
-        None => Some((month_number(second)?, digits(first)?)),
+        None => Some((crate::text::month_number(second)?, digits(first)?)),
     }
 }
 
@@ -221,7 +211,7 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
             (value, Granularity::Day, true)
         } else if c.name("my").is_some() {
             let mut parts = text.split_whitespace();
-            let mo = parts.next().and_then(month_number);
+            let mo = parts.next().and_then(crate::text::month_number);
             let y = parts.next().and_then(|y| y.parse::<i32>().ok());
             (
                 mo.zip(y).map(|(mo, y)| format!("{y}-{mo:02}")),
@@ -229,7 +219,7 @@ pub fn find(body: &str, anchor: Option<NaiveDate>) -> Vec<EventDate> {
                 false,
             )
         } else if let Some(month) = c.name("inmonth") {
-            let mo = month_number(month.as_str()).unwrap_or(1);
+            let mo = crate::text::month_number(month.as_str()).unwrap_or(1);
             // "by March 10", "in May 2015": the preposition only found it.
             let text = body[month.start()..m.end()].trim_end().to_string();
             let start = start + body[m.start()..month.start()].chars().count();

@@ -23,26 +23,6 @@ static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 static ISO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})").unwrap());
 
-fn month_number(name: &str) -> Option<u32> {
-    let m = name.to_ascii_lowercase();
-    let n = match &m.get(..3)? {
-        &"jan" => 1,
-        &"feb" => 2,
-        &"mar" => 3,
-        &"apr" => 4,
-        &"may" => 5,
-        &"jun" => 6,
-        &"jul" => 7,
-        &"aug" => 8,
-        &"sep" => 9,
-        &"oct" => 10,
-        &"nov" => 11,
-        &"dec" => 12,
-        _ => return None,
-    };
-    Some(n)
-}
-
 /// A date found in text, and the byte range of its match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FoundDate {
@@ -70,13 +50,13 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
     }
     for c in MONTH_DAY_YEAR.captures_iter(text) {
         let m = c.get(0).unwrap();
-        let date = month_number(&c[1])
+        let date = crate::text::month_number(&c[1])
             .and_then(|mo| NaiveDate::from_ymd_opt(c[3].parse().ok()?, mo, c[2].parse().ok()?));
         consider(date, m.start(), m.end());
     }
     for c in DAY_MONTH_YEAR.captures_iter(text) {
         let m = c.get(0).unwrap();
-        let date = month_number(&c[2])
+        let date = crate::text::month_number(&c[2])
             .and_then(|mo| NaiveDate::from_ymd_opt(c[3].parse().ok()?, mo, c[1].parse().ok()?));
         consider(date, m.start(), m.end());
     }

@@ -239,6 +239,30 @@ pub fn is_abbreviation(word: &str) -> bool {
     ABBREVIATIONS.contains(&lw.as_str())
 }
 
+/// The number of a month written in full or abbreviated ("March", "mar.", "Sept"); any other
+/// word, "mayor" or "decided" included, is none.
+pub fn month_number(word: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    let i = NAMES
+        .iter()
+        .position(|m| *m == w || m[..3] == w || w == "sept" && *m == "september")?;
+    Some(i as u32 + 1)
+}
+
 fn continues_sentence(piece: &str) -> bool {
     let t = piece.trim_end();
     if t.contains('\n') && t.ends_with('\n') {
