@@ -128,7 +128,7 @@ def labelled(datasets, binary, show_misses):
         found_by_id = {a["id"]: a.get("quotes", []) for a in extract(binary, [f])}
     result = {}
     misses = []
-    for split in ("dev", "test", "fresh", "all"):
+    for split in ("dev", "test", "fresh", "final", "all"):
         tp = nf = ng = sp_ok = 0
         by_kind = {"direct": [0, 0], "reported": [0, 0]}
         for lab in labels:
