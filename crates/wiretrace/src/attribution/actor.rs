@@ -320,7 +320,7 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             let names_of: Vec<&str> = forms.keys().copied().collect();
             let place = names_of
                 .iter()
-                .any(|n| COUNTRIES.contains(&crate::text::fold(n)))
+                .any(|n| is_country(n))
                 || dateline.is_some_and(|d| {
                     names_of
                         .iter()
@@ -385,6 +385,11 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             .then_with(|| a.name.cmp(&b.name))
     });
     actors
+}
+
+/// Whether a name is a country's ("United States", "Germany").
+pub(super) fn is_country(name: &str) -> bool {
+    COUNTRIES.contains(&crate::text::fold(name))
 }
 
 /// A long form an article spells out before its acronym in brackets.

@@ -144,7 +144,7 @@ pub fn split_title(words: &[&str]) -> Named {
     if looks_like_org(&words.join(" "))
         && !words.iter().any(|w| {
             ROLE_NOUNS.contains(key(w).as_str())
-                || TITLES.contains(key(w).as_str()) && !looks_like_org(w)
+                || TITLES.contains(key(w).as_str()) && (!looks_like_org(w) || is_acronym(w))
         })
     {
         return Named {
