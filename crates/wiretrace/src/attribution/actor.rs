@@ -318,9 +318,7 @@ pub fn find(body: &str, dateline: Option<&str>, quotes: &[Quote]) -> Vec<Actor> 
             }
             let titled = ms.iter().any(|m| !m.title.is_empty());
             let names_of: Vec<&str> = forms.keys().copied().collect();
-            let place = names_of
-                .iter()
-                .any(|n| is_country(n))
+            let place = names_of.iter().any(|n| is_country(n))
                 || dateline.is_some_and(|d| {
                     names_of
                         .iter()

@@ -106,7 +106,7 @@ pub fn is_capitalised(word: &str) -> bool {
     }
 }
 
-/// A company suffix that wire copy often writes in lower case ("International American Homes inc").
+/// A company suffix that wire copy often writes in lower case ("Northwind Shipping inc").
 pub fn is_org_suffix(word: &str) -> bool {
     matches!(
         key(word).as_str(),
@@ -294,7 +294,7 @@ pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'
         }
         // A family name ends the fuller name; a body's short name sits inside its full one, which
         // is not then a person's title ("Lilly" is not "Lilly Chairman Richard Wood").
-        // "Investors" in "Moody's Investors Service Inc" is part of a body's name, not a role.
+        // "Investors" in "Harbor Investors Service Inc" is part of a body's name, not a role.
         let titled = have.iter().any(|w| {
             TITLES.contains(w.as_str())
                 || ROLE_NOUNS.contains(w.as_str()) && !looks_like_org(&run.words.join(" "))

@@ -635,7 +635,7 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
                 continue;
             }
             let content = content_after(p, toks, k);
-            // "Aisyah has denied the charge, telling officials ...": with no clause and no quote,
+            // "Lee has denied the charge, telling officials ...": with no clause and no quote,
             // another cue of the sentence may carry the saying.
             let quotes = toks.iter().any(|t| matches!(t.kind, Kind::Quoted(_)));
             if content.is_none() && !quotes && cues.len() > 1 {
@@ -677,7 +677,7 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
             continue;
         }
         // Inverted: `," said Daud Kalakani, a former member ...`. After "told" stands the person
-        // told, not the speaker (`..., Najib Danish told the Associated Press`).
+        // told, not the speaker (`..., Ana Ruiz told the Associated Press`).
         if k > 0
             && matches!(toks[k - 1].kind, Kind::Comma | Kind::Quoted(_))
             && !TELL.contains(&lower(p, &toks[k]).as_str())
@@ -781,7 +781,7 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
 
 /// The subject of a sentence's first clause, before `limit`: the shortest speaker phrase
 /// followed by a lower-case word, from the sentence start or after a comma ("A year ago, the
-/// Amsterdam Bourse announced").
+/// Harbour Exchange announced").
 fn sentence_subject(p: &str, toks: &[Tok], char_base: usize, limit: usize) -> Option<Speaker> {
     let starts = std::iter::once(intro_end(p, toks, limit)).chain(
         (0..limit)
@@ -790,12 +790,22 @@ fn sentence_subject(p: &str, toks: &[Tok], char_base: usize, limit: usize) -> Op
     );
     for start in starts {
         for end in start + 1..limit {
-            // The subject ends before its verb, not before a preposition ("analysts at Citibank").
+            // The subject ends before its verb, not before a preposition ("analysts at Brightbank").
             let verb_next = toks[end].kind == Kind::Word
                 && !names::is_name_word(word(p, &toks[end]))
                 && !matches!(
                     lower(p, &toks[end]).as_str(),
-                    "at" | "of" | "in" | "for" | "from" | "with" | "to" | "on" | "close" | "and" | "near" | "by"
+                    "at" | "of"
+                        | "in"
+                        | "for"
+                        | "from"
+                        | "with"
+                        | "to"
+                        | "on"
+                        | "close"
+                        | "and"
+                        | "near"
+                        | "by"
                 );
             if let Some(sp) = verb_next
                 .then(|| speaker_phrase(p, &toks[start..end], char_base, 8))
@@ -854,7 +864,7 @@ fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
         }
     }
     // "In a statement, X said": a phrase opening with a preposition, up to its comma; so is a
-    // participle clause ("Challenging a federal court's ruling, X told ...").
+    // participle clause ("Rejecting the claims, X told ...").
     let participle = from + 1 < cue
         && toks[from].kind == Kind::Word
         && lower(p, &toks[from]).ends_with("ing")
@@ -964,7 +974,7 @@ fn according_to(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> 
         .iter()
         .position(|t| t.kind != Kind::Word)
         .map_or(toks.len(), |n| k + 2 + n);
-    // "according to the latest data from real estate agent Savills": failing the whole phrase,
+    // "according to new data from estate agent Marlow": failing the whole phrase,
     // the source after its last preposition.
     let sp = speaker_phrase(p, &toks[k + 2..end], char_base, 10).or_else(|| {
         let from = (k + 2..end)
@@ -1162,7 +1172,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
         let head_named = toks[..head_end]
             .iter()
             .any(|t| names::is_capitalised(word(p, t)));
-        // "A Farah police spokesman, Iqbal Baher,": a head ending in a role is named by what follows.
+        // "A city police spokesman, Ana Ruiz,": a head ending in a role is named by what follows.
         let head_is_role = toks[head_end - 1..head_end]
             .iter()
             .any(|t| ROLE_NOUNS.contains(lower(p, t).as_str()));
@@ -1180,8 +1190,8 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             .split(|t| t.kind == Kind::Comma)
             .filter(|seg| !seg.is_empty())
             .all(|seg| {
-                // Every appositive reads as a role: "Geng Shuang, foreign Ministry spokesman,
-                // speaking at a news conference after Trump said" has a clause in it, not a role.
+                // Every appositive reads as a role: "Lin Wei, foreign ministry spokesman,
+                // speaking at a news conference after the president said" has a clause in it, not a role.
                 let seg: Vec<&Tok> = seg.iter().filter(|t| t.kind == Kind::Word).collect();
                 seg.first().is_some_and(|f| {
                     matches!(lower(p, f).as_str(), "a" | "an" | "the")
@@ -1236,7 +1246,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
         }
         break;
     }
-    // A ticker in angle brackets ("BET Plc <BETL.L>") is no part of a name.
+    // A ticker in angle brackets ("Quill Plc <QUIL.L>") is no part of a name.
     head.retain(|t| !p[..t.start].ends_with('<'));
     // Page debris before the speaker ("pic.twitter.com/I9FTnLuZCH Simmons") is not part of it.
     if let Some(junk) = head.iter().rposition(|t| {
@@ -1326,7 +1336,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                 || BODY_NOUNS.contains(nw.as_str())
                 || nw.ends_with('s') && !SPEAKER_WORDS.contains(nw.as_str())
         });
-        // "state-controlled utility EDF": a hyphenated participle is an adjective.
+        // "state-controlled utility Voltra": a hyphenated participle is an adjective.
         let compound = lw.contains('-');
         if (lw.ends_with("ing") || lw.ends_with("ed")) && !after_body && !before_noun && !compound {
             return None;
@@ -1381,7 +1391,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        // "Sources close to Khoo", "analysts at Citibank": the speakers stand near the name.
+        // "Sources close to Mira Holt", "analysts at Brightbank": the speakers stand near the name.
         let near_name = before
             .split_whitespace()
             .any(|w| matches!(w, "to" | "at" | "close" | "near" | "from" | "with" | "in"));
@@ -1495,7 +1505,7 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
         if q.role.is_none() && sp.person {
             q.role = resolved.as_deref().and_then(role_of);
         }
-        // "Miller" alone reads as no one in particular until the article names "Stephen Miller":
+        // "Moss" alone reads as no one in particular until the article names "Peter Moss":
         // then a later "he" may stand for him.
         let mut sp = sp;
         if !sp.pronoun && !sp.person {
@@ -1523,26 +1533,33 @@ fn role_of(resolved: &str) -> Option<String> {
 /// The last person named before `at` (character offset): a name run of two or more words with a
 /// title or no organisation word.
 fn last_person_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
-    let byte_at = body.char_indices().nth(at).map_or(body.len(), |(b, _)| b);
-    runs.iter()
-        .rev()
-        .filter(|r| r.end <= byte_at)
-        .find(|r| {
-            let named = names::split_title(&r.words);
-            (named.name.split_whitespace().count() >= 2 || !named.title.is_empty())
-                && !names::looks_like_org(&named.name)
-                && !super::actor::is_country(&named.name)
-        })
-        .map(|r| fullest_text(&r.words.join(" "), runs))
+    last_named(body, runs, at, |r| {
+        let named = names::split_title(&r.words);
+        (named.name.split_whitespace().count() >= 2 || !named.title.is_empty())
+            && !names::looks_like_org(&named.name)
+            && !super::actor::is_country(&named.name)
+    })
 }
 
 /// The last organisation named before `at` (character offset), in its fullest form.
 fn last_org_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
+    last_named(body, runs, at, |r| {
+        r.words.len() >= 2 && names::looks_like_org(&r.words.join(" "))
+    })
+}
+
+/// The last name run before `at` (character offset) that `fits`, in its fullest form.
+fn last_named(
+    body: &str,
+    runs: &[NameRun],
+    at: usize,
+    fits: impl Fn(&NameRun) -> bool,
+) -> Option<String> {
     let byte_at = body.char_indices().nth(at).map_or(body.len(), |(b, _)| b);
     runs.iter()
         .rev()
         .filter(|r| r.end <= byte_at)
-        .find(|r| r.words.len() >= 2 && names::looks_like_org(&r.words.join(" ")))
+        .find(|r| fits(r))
         .map(|r| fullest_text(&r.words.join(" "), runs))
 }
 
@@ -1581,14 +1598,18 @@ fn fuller(
         }
         return fullest_text(&sp.name, runs);
     }
-    // "the ATSB" → "Australian Transport Safety Bureau", as the article spelt it out.
+    // "the RRSB" → "Ruritanian Rail Safety Board", as the article spelt it out.
     if names::is_acronym(&sp.written) {
         let acronym = super::actor::name_key(&sp.written);
         if let Some(form) = long_forms.iter().find(|f| f.acronym == acronym) {
             return form.long.clone();
         }
     }
-    let named = if sp.role.is_some() { &sp.name } else { &sp.written };
+    let named = if sp.role.is_some() {
+        &sp.name
+    } else {
+        &sp.written
+    };
     let is_named_body = names::is_capitalised(named)
         && named
             .split_whitespace()
@@ -1617,7 +1638,9 @@ fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> O
     let earlier = previous.iter().rev().find(|(s, r)| {
         !s.pronoun
             && !r.is_empty()
-            && s.role.as_deref().is_some_and(|role| role.split_whitespace().any(|w| key(w) == noun))
+            && s.role
+                .as_deref()
+                .is_some_and(|role| role.split_whitespace().any(|w| key(w) == noun))
     });
     if let Some((_, r)) = earlier {
         return Some(r.clone());
@@ -1642,8 +1665,8 @@ const STANDS_FOR_ORG: &[&str] = &[
     "insurer",
 ];
 
-/// The named body a description refers to: "the department" → "U.S. Agriculture Department",
-/// "the administration" → "Reagan administration" (a name ending in, or followed by, the same
+/// The named body a description refers to: "the department" → "U.S. Commerce Department",
+/// "the administration" → "Carter administration" (a name ending in, or followed by, the same
 /// noun: the last before the speaker, else the first after); "the company" → the organisation
 /// that spoke last, else the one named last.
 fn described_body(
@@ -1875,15 +1898,31 @@ mod tests {
             "The talks will open on Monday, a diplomatic source told reporters.".into(),
             "\"Both sides want a deal,\" the source said.".into(),
         ]);
-        assert_eq!(q[1].speaker_resolved.as_deref(), Some("diplomatic source"), "{q:#?}");
+        assert_eq!(
+            q[1].speaker_resolved.as_deref(),
+            Some("diplomatic source"),
+            "{q:#?}"
+        );
         let q = one("Northern services company Quill Plc <QUIL.L> said its shareholders approved the share issue.");
-        assert_eq!(q[0].speaker_resolved.as_deref(), Some("Quill Plc"), "{q:#?}");
+        assert_eq!(
+            q[0].speaker_resolved.as_deref(),
+            Some("Quill Plc"),
+            "{q:#?}"
+        );
         let q = one("Sources close to Mira Holt said the bank is still studying the proposal.");
-        assert_eq!(q[0].speaker_resolved.as_deref(), Some("Sources close to Mira Holt"), "{q:#?}");
+        assert_eq!(
+            q[0].speaker_resolved.as_deref(),
+            Some("Sources close to Mira Holt"),
+            "{q:#?}"
+        );
         let q = one("The plant poses no threat, state-controlled utility Voltra said on Thursday.");
         assert_eq!(q[0].speaker_resolved.as_deref(), Some("Voltra"), "{q:#?}");
         let q = one("And analysts at Brightbank described the move as a \"careful hike,\" saying: \"Rates are moving to a new level.\"");
-        assert_eq!(q.last().unwrap().speaker_resolved.as_deref(), Some("analysts at Brightbank"), "{q:#?}");
+        assert_eq!(
+            q.last().unwrap().speaker_resolved.as_deref(),
+            Some("analysts at Brightbank"),
+            "{q:#?}"
+        );
     }
 
     #[test]
