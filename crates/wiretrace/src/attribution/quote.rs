@@ -1548,6 +1548,12 @@ fn last_org_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
     })
 }
 
+/// The byte offset of a character offset in `body` (its end when past it): speakers stand at
+/// character offsets, name runs at byte ranges.
+fn byte_offset(body: &str, at: usize) -> usize {
+    body.char_indices().nth(at).map_or(body.len(), |(b, _)| b)
+}
+
 /// The last name run before `at` (character offset) that `fits`, in its fullest form.
 fn last_named(
     body: &str,
@@ -1555,7 +1561,7 @@ fn last_named(
     at: usize,
     fits: impl Fn(&NameRun) -> bool,
 ) -> Option<String> {
-    let byte_at = body.char_indices().nth(at).map_or(body.len(), |(b, _)| b);
+    let byte_at = byte_offset(body, at);
     runs.iter()
         .rev()
         .filter(|r| r.end <= byte_at)
@@ -1683,10 +1689,7 @@ fn described_body(
     if !BODY_NOUNS.contains(noun.as_str()) {
         return None;
     }
-    let byte_at = body
-        .char_indices()
-        .nth(sp.at)
-        .map_or(body.len(), |(b, _)| b);
+    let byte_at = byte_offset(body, sp.at);
     let (mut before, mut after) = (None, None);
     for r in runs {
         let ends_in_noun = r.words.len() >= 2 && r.words.last().is_some_and(|w| key(w) == noun);
@@ -1729,10 +1732,7 @@ fn described_body(
 /// The longest earlier mention ending in the document noun: "an information bulletin".
 fn document_mention(body: &str, noun: &str, before: usize) -> Option<String> {
     let lower = body.to_lowercase();
-    let limit = body
-        .char_indices()
-        .nth(before)
-        .map_or(body.len(), |(b, _)| b);
+    let limit = byte_offset(body, before);
     let mut best: Option<String> = None;
     for (b, _) in lower.match_indices(noun) {
         if b >= limit {
