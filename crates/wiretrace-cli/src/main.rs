@@ -4,7 +4,7 @@ mod output;
 #[cfg(feature = "parquet")]
 mod parquet_out;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -260,6 +260,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wiretrace: error: {e:#}");
             ExitCode::FAILURE
@@ -285,7 +286,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match common.format {
                 Format::Json if attributed.len() == 1 => output::json(&attributed[0])?,
                 Format::Json => output::json(&attributed)?,
-                Format::Text => output::articles_text(&attributed),
+                Format::Text => output::text(|out| output::articles_text(out, &attributed))?,
             }
             if articles.is_empty() {
                 anyhow::bail!("no article could be read");
@@ -303,7 +304,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let alignment = compare(&article_a, &article_b, config.align);
             match common.format {
                 Format::Json => output::json(&alignment)?,
-                Format::Text => output::alignment_text(&article_a, &article_b, &alignment),
+                Format::Text => output::text(|out| {
+                    output::alignment_text(out, &article_a, &article_b, &alignment)
+                })?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -327,7 +330,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress.finish();
             match common.format {
                 Format::Json => output::json(&report)?,
-                Format::Text => output::stories_text(&report.stories),
+                Format::Text => output::text(|out| output::stories_text(out, &report.stories))?,
             }
             let s = &report.summary;
             let skipped = if s.skipped > 0 {
@@ -361,7 +364,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let stories = engine.stories(min_articles, limit.max(0), offset.max(0))?;
             match format {
                 Format::Json => output::json(&stories)?,
-                Format::Text => output::story_list_text(&stories),
+                Format::Text => output::text(|out| output::story_list_text(out, &stories))?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -388,7 +391,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let story = engine.story(id)?;
             match format {
                 Format::Json => output::json(&story)?,
-                Format::Text => output::story_text(&story),
+                Format::Text => output::text(|out| output::story_text(out, &story))?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -425,20 +428,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let sim = verdict.similarity;
                     match common.format {
                         Format::Json => output::json(&verdict)?,
-                        Format::Text => println!(
-                            "score {:.3} (terms {:.3}, actors {:.3}{}): {}",
-                            sim.score,
-                            sim.terms,
-                            sim.actors,
-                            sim.days_apart
-                                .map(|d| format!(", {d} days apart"))
-                                .unwrap_or_default(),
-                            if verdict.same_story {
-                                "one story"
-                            } else {
-                                "different stories"
-                            }
-                        ),
+                        Format::Text => output::text(|out| {
+                            writeln!(
+                                out,
+                                "score {:.3} (terms {:.3}, actors {:.3}{}): {}",
+                                sim.score,
+                                sim.terms,
+                                sim.actors,
+                                sim.days_apart
+                                    .map(|d| format!(", {d} days apart"))
+                                    .unwrap_or_default(),
+                                if verdict.same_story {
+                                    "one story"
+                                } else {
+                                    "different stories"
+                                }
+                            )
+                        })?,
                     }
                 }
                 (None, None, Some(list)) => {
@@ -458,7 +464,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         })?;
                         let verdict = score(&pair.a, &pair.b)
                             .with_context(|| format!("{}:{}", list.display(), n + 1))?;
-                        println!("{}", serde_json::to_string(&verdict)?);
+                        output::text(|out| writeln!(out, "{}", serde_json::to_string(&verdict)?))?;
                     }
                 }
                 _ => anyhow::bail!("give two article files, or --pairs FILE"),

@@ -9,10 +9,37 @@ use wiretrace::story::{Story, StorySummary};
 use wiretrace::{Alignment, Article};
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    text(|out| {
+        serde_json::to_writer_pretty(&mut *out, value)?;
+        writeln!(out)
+    })
+}
+
+/// Runs `print` over buffered stdout and flushes it.
+pub fn text(
+    print: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    print(&mut out)?;
+    out.flush()?;
     Ok(())
+}
+
+/// Whether `error` comes from a reader that closed stdout (`wiretrace story 1 | head`): the
+/// output was wanted only up to there, so it is not a failure.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .map(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|e| e.io_error_kind())
+                    .map(|k| k == std::io::ErrorKind::BrokenPipe)
+            })
+            .unwrap_or(false)
+    })
 }
 
 /// How `export` writes records.
@@ -107,29 +134,30 @@ fn or_dash(s: Option<&str>) -> &str {
     s.unwrap_or("-")
 }
 
-pub fn articles_text(articles: &[AttributedArticle]) {
+pub fn articles_text(out: &mut impl Write, articles: &[AttributedArticle]) -> std::io::Result<()> {
     for (i, aa) in articles.iter().enumerate() {
         let a = aa.article;
         if i > 0 {
-            println!("\n{}\n", "=".repeat(72));
+            writeln!(out, "\n{}\n", "=".repeat(72))?;
         }
-        println!("id:        {}", a.id);
-        println!("title:     {}", or_dash(a.title.as_deref()));
-        println!("source:    {}", or_dash(a.source.as_deref()));
-        println!("dateline:  {}", or_dash(a.dateline.as_deref()));
-        println!("published: {}", or_dash(a.published.as_deref()));
-        println!(
+        writeln!(out, "id:        {}", a.id)?;
+        writeln!(out, "title:     {}", or_dash(a.title.as_deref()))?;
+        writeln!(out, "source:    {}", or_dash(a.source.as_deref()))?;
+        writeln!(out, "dateline:  {}", or_dash(a.dateline.as_deref()))?;
+        writeln!(out, "published: {}", or_dash(a.published.as_deref()))?;
+        writeln!(
+            out,
             "credits:   {}",
             if a.credits.is_empty() {
                 "-".into()
             } else {
                 a.credits.join(", ")
             }
-        );
+        )?;
         for c in &a.captions {
-            println!("caption:   {c}");
+            writeln!(out, "caption:   {c}")?;
         }
-        println!("comments:  {}", a.comments.len());
+        writeln!(out, "comments:  {}", a.comments.len())?;
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         for r in &a.removed {
             *reasons
@@ -143,39 +171,48 @@ pub fn articles_text(articles: &[AttributedArticle]) {
                 .or_default() += 1;
         }
         let reasons: Vec<String> = reasons.iter().map(|(k, v)| format!("{v} {k}")).collect();
-        println!(
+        writeln!(
+            out,
             "removed:   {} lines ({})",
             a.removed.len(),
             reasons.join(", ")
-        );
-        println!();
+        )?;
+        writeln!(out)?;
         for p in &a.body {
-            println!("{p}\n");
+            writeln!(out, "{p}\n")?;
         }
         attribution_text(
+            out,
             &aa.attribution.quotes,
             &aa.attribution.actors,
             &aa.attribution.dates,
-        );
+        )?;
     }
+    Ok(())
 }
 
-fn attribution_text(quotes: &[Quote], actors: &[Actor], dates: &[EventDate]) {
+fn attribution_text(
+    out: &mut impl Write,
+    quotes: &[Quote],
+    actors: &[Actor],
+    dates: &[EventDate],
+) -> std::io::Result<()> {
     if !quotes.is_empty() {
-        println!("Quotes ({}):", quotes.len());
+        writeln!(out, "Quotes ({}):", quotes.len())?;
         for q in quotes {
             let role = q
                 .role
                 .as_deref()
                 .map(|r| format!(", {r}"))
                 .unwrap_or_default();
-            println!(
+            writeln!(
+                out,
                 "  {} ({}{role}; {}): {}",
                 or_dash(q.speaker_resolved.as_deref()),
                 or_dash(q.speaker.as_deref()),
                 or_dash(q.cue.as_deref()),
                 clip(&q.text, 140)
-            );
+            )?;
         }
     }
     if !actors.is_empty() {
@@ -186,15 +223,16 @@ fn attribution_text(quotes: &[Quote], actors: &[Actor], dates: &[EventDate]) {
                 format!("{} ({:?}, {})", a.name, a.kind, a.mentions).replace("Organisation", "org")
             })
             .collect();
-        println!("Actors: {}", list.join("; "));
+        writeln!(out, "Actors: {}", list.join("; "))?;
     }
     if !dates.is_empty() {
         let list: Vec<String> = dates
             .iter()
             .map(|d| format!("{} = {}", d.text, d.value.as_deref().unwrap_or("?")))
             .collect();
-        println!("Dates: {}", list.join("; "));
+        writeln!(out, "Dates: {}", list.join("; "))?;
     }
+    Ok(())
 }
 
 fn clip(s: &str, n: usize) -> String {
@@ -224,48 +262,71 @@ fn head(s: &str, n: usize) -> String {
     out
 }
 
-pub fn alignment_text(a: &Article, b: &Article, al: &Alignment) {
-    println!(
+pub fn alignment_text(
+    out: &mut impl Write,
+    a: &Article,
+    b: &Article,
+    al: &Alignment,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
         "A: {} ({}): {:.0}% in shared passages",
         a.id,
         or_dash(a.source.as_deref()),
         al.a_copied * 100.0
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "B: {} ({}): {:.0}% in shared passages",
         b.id,
         or_dash(b.source.as_deref()),
         al.b_copied * 100.0
-    );
-    println!("\n{} shared passage(s)", al.passages.len());
+    )?;
+    writeln!(out, "\n{} shared passage(s)", al.passages.len())?;
     for (i, p) in al.passages.iter().enumerate() {
-        println!(
+        writeln!(
+            out,
             "\n[{}] score {:.3}, {} matching words",
             i + 1,
             p.score,
             p.matched_words
-        );
-        println!("  A {}..{}: {}", p.a_start, p.a_end, clip(&p.a_text, 200));
-        println!("  B {}..{}: {}", p.b_start, p.b_end, clip(&p.b_text, 200));
+        )?;
+        writeln!(
+            out,
+            "  A {}..{}: {}",
+            p.a_start,
+            p.a_end,
+            clip(&p.a_text, 200)
+        )?;
+        writeln!(
+            out,
+            "  B {}..{}: {}",
+            p.b_start,
+            p.b_end,
+            clip(&p.b_text, 200)
+        )?;
     }
     for (name, spans) in [("A", &al.only_in_a), ("B", &al.only_in_b)] {
-        println!("\nOnly in {name} ({} stretches):", spans.len());
+        writeln!(out, "\nOnly in {name} ({} stretches):", spans.len())?;
         for s in spans {
-            println!("  {}..{}: {}", s.start, s.end, clip(&s.text, 140));
+            writeln!(out, "  {}..{}: {}", s.start, s.end, clip(&s.text, 140))?;
         }
     }
+    Ok(())
 }
 
-pub fn stories_text(stories: &[Story]) {
+pub fn stories_text(out: &mut impl Write, stories: &[Story]) -> std::io::Result<()> {
     for s in stories {
-        println!(
+        writeln!(
+            out,
             "story {}: {} ({} article{})",
             s.id,
             or_dash(s.title.as_deref()),
             s.articles.len(),
             if s.articles.len() == 1 { "" } else { "s" }
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "  origin: {}   agencies: {}",
             s.origin,
             if s.agencies.is_empty() {
@@ -273,13 +334,15 @@ pub fn stories_text(stories: &[Story]) {
             } else {
                 s.agencies.join(", ")
             }
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "  {:<28} {:<18} {:<10} {:>6} {:>7}  title",
             "id", "source", "published", "group", "copied"
-        );
+        )?;
         for a in &s.articles {
-            println!(
+            writeln!(
+                out,
                 "  {:<28} {:<18} {:<10} {:>6} {:>6.0}%  {}",
                 head(&a.id, 28),
                 head(or_dash(a.source.as_deref()), 18),
@@ -287,23 +350,26 @@ pub fn stories_text(stories: &[Story]) {
                 a.copy_group,
                 a.copied_fraction * 100.0,
                 head(or_dash(a.title.as_deref()), 70)
-            );
+            )?;
         }
-        println!();
+        writeln!(out)?;
     }
+    Ok(())
 }
 
-pub fn story_list_text(stories: &[StorySummary]) {
+pub fn story_list_text(out: &mut impl Write, stories: &[StorySummary]) -> std::io::Result<()> {
     if stories.is_empty() {
-        println!("no stories");
-        return;
+        writeln!(out, "no stories")?;
+        return Ok(());
     }
-    println!(
+    writeln!(
+        out,
         "{:>7} {:>8}  {:<10}  {:<10}  {:<30}  headline",
         "story", "articles", "first seen", "last seen", "sources"
-    );
+    )?;
     for s in stories {
-        println!(
+        writeln!(
+            out,
             "{:>7} {:>8}  {:<10}  {:<10}  {:<30}  {}",
             s.id,
             s.articles,
@@ -318,20 +384,22 @@ pub fn story_list_text(stories: &[StorySummary]) {
                 30
             ),
             head(or_dash(s.title.as_deref()), 70)
-        );
+        )?;
     }
+    Ok(())
 }
 
-pub fn story_text(s: &Story) {
-    stories_text(std::slice::from_ref(s));
-    println!("Timeline and provenance:");
+pub fn story_text(out: &mut impl Write, s: &Story) -> std::io::Result<()> {
+    stories_text(out, std::slice::from_ref(s))?;
+    writeln!(out, "Timeline and provenance:")?;
     for a in &s.articles {
         let from: Vec<String> = a
             .copied_from
             .iter()
             .map(|c| format!("{} ({} words)", c.id, c.words))
             .collect();
-        println!(
+        writeln!(
+            out,
             "  {} {} ({}): copied {:.0}% from earlier{}; first to carry {:.0}%",
             or_dash(a.published.as_deref()),
             a.id,
@@ -343,27 +411,33 @@ pub fn story_text(s: &Story) {
                 format!(" [{}]", from.join(", "))
             },
             a.first_published_fraction * 100.0
-        );
+        )?;
         for st in &a.added {
-            println!("      + {}", clip(&st.text, 160));
+            writeln!(out, "      + {}", clip(&st.text, 160))?;
         }
     }
-    println!("\nShared passages ({}):", s.passages.len());
+    writeln!(out, "\nShared passages ({}):", s.passages.len())?;
     for p in &s.passages {
-        println!(
+        writeln!(
+            out,
             "  {} → {} ({} words, first published by {}): {}",
             p.a,
             p.b,
             p.matched_words,
             p.first_published,
             clip(&p.text, 120)
-        );
+        )?;
     }
     let who = &s.attribution;
     if !who.quotes.is_empty() {
-        println!("\nWho said what ({} distinct quotes):", who.quotes.len());
+        writeln!(
+            out,
+            "\nWho said what ({} distinct quotes):",
+            who.quotes.len()
+        )?;
         for q in &who.quotes {
-            println!(
+            writeln!(
+                out,
                 "  {}{}: {} [first in {}; in {} article(s)]",
                 or_dash(q.speaker.as_deref()),
                 if q.confirmed {
@@ -374,7 +448,7 @@ pub fn story_text(s: &Story) {
                 clip(&q.text, 120),
                 q.earliest,
                 q.articles.len()
-            );
+            )?;
         }
     }
     if !who.actors.is_empty() {
@@ -384,7 +458,7 @@ pub fn story_text(s: &Story) {
             .take(15)
             .map(|a| format!("{} ({}/{} articles)", a.name, a.articles, s.articles.len()))
             .collect();
-        println!("\nActors: {}", list.join("; "));
+        writeln!(out, "\nActors: {}", list.join("; "))?;
     }
     if !who.dates.is_empty() {
         let list: Vec<String> = who
@@ -392,10 +466,11 @@ pub fn story_text(s: &Story) {
             .iter()
             .map(|d| format!("{} ({})", d.value, d.text))
             .collect();
-        println!("Event dates: {}", list.join("; "));
+        writeln!(out, "Event dates: {}", list.join("; "))?;
     }
-    println!("\nWhy each article is here:");
+    writeln!(out, "\nWhy each article is here:")?;
     for e in &s.events {
-        println!("  {} {}: {}", e.article, e.kind, e.detail);
+        writeln!(out, "  {} {}: {}", e.article, e.kind, e.detail)?;
     }
+    Ok(())
 }

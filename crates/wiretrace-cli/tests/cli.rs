@@ -1143,3 +1143,55 @@ fn export_parquet_writes_a_file_or_says_how_to_get_it() {
         assert!(!file.exists());
     }
 }
+
+/// Output piped into a reader that stops early (`| head`) ends the run quietly, as a success.
+#[test]
+fn a_reader_that_closes_stdout_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    assert!(bin()
+        .args(["trace", "-q", "--db"])
+        .arg(&db)
+        .arg(seeds())
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let seeds = seeds();
+    let runs: [Vec<&std::ffi::OsStr>; 5] = [
+        vec!["extract".as_ref(), seeds.as_os_str()],
+        vec![
+            "extract".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            seeds.as_os_str(),
+        ],
+        vec![
+            "story".as_ref(),
+            "1".as_ref(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ],
+        vec!["stories".as_ref(), "--db".as_ref(), db.as_os_str()],
+        vec![
+            "export".as_ref(),
+            "articles".as_ref(),
+            "--db".as_ref(),
+            db.as_os_str(),
+        ],
+    ];
+    for args in runs {
+        let mut child = bin()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the first line is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{args:?}: {:?} {err}", out.status);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
