@@ -36,6 +36,7 @@ fn wiretrace(bytes: &[u8], url: Option<&str>) -> Value {
     json!({
         "text": a.body_text(), "title": a.title, "author": a.authors.join(", "),
         "date": a.published, "comments": a.comments.join("\n\n"),
+        "date_source": a.fields_from.get("published"), "modified": a.modified,
     })
 }
 

@@ -63,6 +63,47 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
     best
 }
 
+static DAY_DOT_MONTH_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b").unwrap());
+static SLASHED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})\b").unwrap());
+
+/// A date in a short printed stamp ("Updated: 10/31/2024", "23.07.2025"): the written forms of
+/// [`find_date`], then all-numeric ones. Those are read only in stamps, where a number of that
+/// shape is a date; dotted ones are day first, slashed ones month first unless the first number
+/// cannot be a month.
+pub fn find_stamp_date(text: &str) -> Option<FoundDate> {
+    if let Some(found) = find_date(text) {
+        return Some(found);
+    }
+    let dotted = DAY_DOT_MONTH_YEAR.captures(text).and_then(|c| {
+        let m = c.get(0)?;
+        let date =
+            NaiveDate::from_ymd_opt(c[3].parse().ok()?, c[2].parse().ok()?, c[1].parse().ok()?)?;
+        Some(FoundDate {
+            date,
+            start: m.start(),
+            end: m.end(),
+        })
+    });
+    dotted.or_else(|| {
+        let c = SLASHED.captures(text)?;
+        let m = c.get(0)?;
+        let (a, b, y): (u32, u32, i32) =
+            (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+        let date = if a > 12 {
+            NaiveDate::from_ymd_opt(y, b, a)
+        } else {
+            NaiveDate::from_ymd_opt(y, a, b)
+        }?;
+        Some(FoundDate {
+            date,
+            start: m.start(),
+            end: m.end(),
+        })
+    })
+}
+
 /// A declared publication value ("2020-07-02", "2020-07-02T10:00:00Z", "Thu, 02 Jul 2020 …")
 /// as an ISO date.
 pub fn parse_declared(value: &str) -> Option<NaiveDate> {
@@ -93,6 +134,17 @@ mod tests {
         );
         assert_eq!(d("February 30, 2020"), None);
         assert_eq!(d("no date here, 2020"), None);
+    }
+
+    #[test]
+    fn numeric_dates_only_in_stamps() {
+        let s = |t: &str| find_stamp_date(t).map(|f| f.date.to_string());
+        assert_eq!(s("Updated: 10/31/2024").as_deref(), Some("2024-10-31"));
+        assert_eq!(s("31/10/2024").as_deref(), Some("2024-10-31"));
+        assert_eq!(s("23.07.2025").as_deref(), Some("2025-07-23"));
+        assert_eq!(s("Posted on April 13, 2023").as_deref(), Some("2023-04-13"));
+        assert_eq!(s("45.13.2024"), None);
+        assert_eq!(d("Updated: 10/31/2024"), None);
     }
 
     #[test]

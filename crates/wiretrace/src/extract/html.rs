@@ -261,7 +261,7 @@ fn take_credit(line: &str, credits: &mut Vec<String>) -> bool {
 }
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/._-]|$)")
+    Regex::new(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:[/._+-]|$)")
         .unwrap()
 });
 
@@ -288,10 +288,15 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
         .or_else(|| text_of(doc, "title").map(|t| (t, "<title>".to_string())));
 
     // Dates.
+    let declared = |v: &(String, String)| date::parse_declared(&v.0).is_some();
+    let url_date = url
+        .and_then(|u| URL_DATE.captures(u))
+        .and_then(|c| date::parse_declared(&format!("{}-{}-{}", &c[1], &c[2], &c[3])));
     m.published = ld
         .as_ref()
         .and_then(|a| str_field(a, &["datePublished", "dateCreated"]))
-        .and_then(|d| iso((d, "JSON-LD datePublished".into())))
+        .map(|d| (d, "JSON-LD datePublished".to_string()))
+        .filter(declared)
         .or_else(|| {
             tag(&[
                 "article:published_time",
@@ -309,15 +314,37 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
                 "article.published",
                 "cxenseparse:recs:publishtime",
             ])
-            .and_then(iso)
+            .filter(declared)
         })
-        .or_else(|| time_element(doc).and_then(iso))
         .or_else(|| {
-            url.and_then(|u| URL_DATE.captures(u)).and_then(|c| {
-                date::parse_declared(&format!("{}-{}-{}", &c[1], &c[2], &c[3]))
-                    .map(|d| (d.to_string(), "URL".into()))
+            // Sites name their own tags ("w-published-date", "published").
+            tags.iter()
+                .filter(|(k, _)| k.contains("publish") && !k.contains("publisher"))
+                .map(|(k, v)| (squeeze_whitespace(v), format!("meta {k}")))
+                .find(declared)
+        })
+        .or_else(|| time_element(doc).filter(declared))
+        .and_then(|(raw, from)| {
+            let date = date::parse_declared(&raw)?;
+            Some(match url_date {
+                // A UTC timestamp a day after the date in the address is the evening of that
+                // day where the publisher is ("2025-03-05T02:10Z" on "/2025/03/04/").
+                Some(u) if is_utc(&raw) && date.pred_opt() == Some(u) => (
+                    u.to_string(),
+                    format!("URL (the {from} is a UTC time a day later)"),
+                ),
+                _ => (date.to_string(), from),
             })
-        });
+        })
+        .or_else(|| url_date.map(|d| (d.to_string(), "URL".into())));
+    let printed = if m.published.is_none() {
+        printed_dates(doc, m.title.as_ref().map(|(t, _)| t.as_str()))
+    } else {
+        PrintedDates::default()
+    };
+    if m.published.is_none() {
+        m.published = printed.published;
+    }
     m.modified = ld
         .as_ref()
         .and_then(|a| str_field(a, &["dateModified"]))
@@ -330,7 +357,8 @@ fn read_meta(doc: &Document, url: Option<&str>) -> PageMeta {
                 "last-modified",
             ])
             .and_then(iso)
-        });
+        })
+        .or(printed.modified);
 
     // People and publisher.
     m.authors = ld
@@ -442,6 +470,175 @@ fn time_element(doc: &Document) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// Whether a declared timestamp is in UTC ("…T02:10:00Z", "…+00:00").
+fn is_utc(value: &str) -> bool {
+    let v = value.trim();
+    v.contains('T') && (v.ends_with('Z') || v.ends_with("+00:00") || v.ends_with("+0000"))
+}
+
+/// Text nodes further than this from the headline are not its date line.
+const DATE_AFTER_HEADLINE: usize = 40;
+const DATE_BEFORE_HEADLINE: usize = 12;
+
+/// Dates printed on the page, for pages that declare none.
+#[derive(Debug, Default, PartialEq)]
+struct PrintedDates {
+    published: Option<(String, String)>,
+    modified: Option<(String, String)>,
+}
+
+static UPDATED_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:updated|modified|revised|reviewed|edited)\b").unwrap());
+static PUBLISHED_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:published|posted)\b").unwrap());
+
+/// A short text that holds a date, where it sits among the page's text nodes, and whether it
+/// is labelled as an update ("Last updated on").
+struct DateText {
+    at: usize,
+    date: chrono::NaiveDate,
+    updated: bool,
+    /// In an element named as a date, with a "Published" or "Posted" label.
+    labelled_date_element: bool,
+}
+
+/// Whether an element's class or id names a date ("post-date", "c-meta__date", "published")
+/// and not an update.
+fn names_a_date(node: &dom_query::NodeRef) -> bool {
+    let mut names = node
+        .attr("class")
+        .map(|c| c.to_lowercase())
+        .unwrap_or_default();
+    if let Some(id) = node.attr("id") {
+        names.push(' ');
+        names.push_str(&id.to_lowercase());
+    }
+    (names.contains("date") || names.contains("publish") || names.contains("posted"))
+        && !names.contains("updat")
+        && !names.contains("modif")
+}
+
+/// The dates printed beside the headline: the usual "December 4, 2025 · 5 min read" line under
+/// the heading that carries the title (an `<h1>` before an `<h2>` or `<h3>`; else the first
+/// `<h1>`), else one shortly before it (a kicker),
+/// else the first labelled one ("Posted on …") in an element named as a date; lists of other
+/// posts also print dates in such elements, so an unlabelled one far from the headline is not
+/// taken. A date labelled "Updated" is the modification date, not the publication date.
+fn printed_dates(doc: &Document, title: Option<&str>) -> PrintedDates {
+    let title = title.map(fold);
+    let mut first_headline = None;
+    let mut title_headline = None;
+    let mut dated: Vec<DateText> = Vec::new();
+    // The two texts before each one, where a label such as "Last updated | on |" may sit.
+    let mut previous = [String::new(), String::new()];
+    let mut at = 0usize;
+    for node in doc.root().descendants_it() {
+        if node.is_element() {
+            let heading = node.node_name().and_then(|n| match &*n {
+                "h1" => Some(0),
+                "h2" | "h3" => Some(1),
+                _ => None,
+            });
+            if let Some(level) = heading {
+                if level == 0 {
+                    first_headline.get_or_insert(at);
+                }
+                let h = fold(&squeeze_whitespace(&node.text()));
+                let carries_title = !h.is_empty()
+                    && title
+                        .as_deref()
+                        .is_some_and(|t| t.contains(&h) || h.contains(t));
+                if carries_title && title_headline.is_none_or(|(l, _)| level < l) {
+                    title_headline = Some((level, at));
+                }
+            }
+            continue;
+        }
+        if !node.is_text() {
+            continue;
+        }
+        let parent = node.parent();
+        let inside_code = parent
+            .as_ref()
+            .and_then(|p| p.node_name())
+            .is_some_and(|n| {
+                matches!(
+                    &*n,
+                    "script" | "style" | "noscript" | "template" | "title" | "textarea" | "option"
+                )
+            });
+        let text = node.text();
+        if inside_code || text.trim().is_empty() {
+            continue;
+        }
+        at += 1;
+        if text.len() <= 120 && text.bytes().any(|b| b.is_ascii_digit()) && word_count(&text) <= 12
+        {
+            if let Some(found) = date::find_stamp_date(&text) {
+                // Only short texts are labels; a sentence before the date line is not.
+                let mut label = text[..found.start].to_string();
+                for p in previous.iter().rev() {
+                    if word_count(p) > 4 {
+                        break;
+                    }
+                    label.insert_str(0, &format!("{p} "));
+                }
+                let in_date_element = parent
+                    .iter()
+                    .any(|p| names_a_date(p) || p.parent().is_some_and(|g| names_a_date(&g)));
+                dated.push(DateText {
+                    at,
+                    date: found.date,
+                    updated: UPDATED_LABEL.is_match(&label),
+                    labelled_date_element: in_date_element
+                        && (PUBLISHED_LABEL.is_match(&label) || UPDATED_LABEL.is_match(&label)),
+                });
+            }
+        }
+        previous = [std::mem::take(&mut previous[1]), text.to_string()];
+    }
+    let pick = |updated: bool| -> Option<(String, String)> {
+        let of = |d: &DateText| d.updated == updated;
+        // The nearest date line wins; one above the headline counts as three times as far, and
+        // loses a tie, since the usual place is under it.
+        let near = title_headline
+            .map(|(_, at)| at)
+            .or(first_headline)
+            .and_then(|h| {
+                dated
+                    .iter()
+                    .filter(|d| of(d))
+                    .filter_map(|d| {
+                        if d.at > h && d.at - h <= DATE_AFTER_HEADLINE {
+                            Some((d.at - h, 0, d.date, "date printed under the headline"))
+                        } else if d.at <= h && h - d.at < DATE_BEFORE_HEADLINE {
+                            Some((
+                                3 * (h - d.at + 1),
+                                1,
+                                d.date,
+                                "date printed above the headline",
+                            ))
+                        } else {
+                            None
+                        }
+                    })
+                    .min_by_key(|&(distance, above, _, _)| (distance, above))
+                    .map(|(_, _, date, from)| (date, from))
+            });
+        near.or_else(|| {
+            dated
+                .iter()
+                .find(|d| of(d) && d.labelled_date_element)
+                .map(|d| (d.date, "date printed in a date element"))
+        })
+        .map(|(d, from)| (d.to_string(), from.to_string()))
+    };
+    PrintedDates {
+        published: pick(false),
+        modified: pick(true),
+    }
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -626,6 +823,109 @@ mod tests {
             Some("https://x.example/news/2018/11/09/story.html"),
         );
         assert_eq!(m.published.unwrap(), ("2018-11-09".into(), "URL".into()));
+    }
+
+    fn published(page: &str, url: Option<&str>) -> Option<(String, String)> {
+        read_meta(&Document::from(page), url).published
+    }
+
+    #[test]
+    fn a_utc_time_a_day_after_the_address_date_is_that_evening() {
+        let page = r#"<html><head><meta property="article:published_time" content="2025-03-05T02:10:00+00:00"></head><body><p>Text.</p></body></html>"#;
+        let on = |url| published(page, Some(url)).unwrap().0;
+        assert_eq!(on("https://x.example/2025/03/04/story/"), "2025-03-04");
+        assert_eq!(on("https://x.example/2025/03/05/story/"), "2025-03-05");
+        assert_eq!(on("https://x.example/2025/03/01/story/"), "2025-03-05");
+        let local = page.replace("+00:00", "-05:00");
+        assert_eq!(
+            published(&local, Some("https://x.example/2025/03/04/story/"))
+                .unwrap()
+                .0,
+            "2025-03-05"
+        );
+        // Sites' own tag names, and a date in the address followed by '+'.
+        let own = r#"<html><head><meta name="w-published-date" content="2024-06-01T08:00:00Z"></head></html>"#;
+        assert_eq!(
+            published(own, None).unwrap(),
+            ("2024-06-01".into(), "meta w-published-date".into())
+        );
+        assert_eq!(
+            published("<p>x</p>", Some("https://x.example/a/2023-02-03+title"))
+                .unwrap()
+                .0,
+            "2023-02-03"
+        );
+    }
+
+    #[test]
+    fn a_printed_date_is_read_beside_the_headline() {
+        let page = |head: &str, tail: &str| {
+            format!(
+                "<html><head><title>Rivers rise | Site</title></head><body>\
+                 <nav><span class=date>January 2, 2020</span><a>News</a><a>Sport</a><a>Weather</a><a>Travel</a></nav>{head}\
+                 <h1>Rivers rise</h1>{tail}<p>Body text of the story.</p>\
+                 <aside><h3>More</h3><span class=post-date>May 5, 2021</span></aside></body></html>"
+            )
+        };
+        // Under the headline, across elements, month first or day first.
+        let p = page(
+            "",
+            "<div class=meta><span>By Ann Lee</span><span>March 3, 2024</span></div>",
+        );
+        assert_eq!(
+            published(&p, None).unwrap(),
+            (
+                "2024-03-03".into(),
+                "date printed under the headline".into()
+            )
+        );
+        assert_eq!(
+            published(&page("", "<p>23.07.2025</p>"), None).unwrap().0,
+            "2025-07-23"
+        );
+        // A kicker above it, when nothing is under it.
+        let p = page("<p>Posted 9 June 2022</p>", "");
+        assert_eq!(
+            published(&p, None).unwrap(),
+            (
+                "2022-06-09".into(),
+                "date printed above the headline".into()
+            )
+        );
+        // "Updated" dates are modifications; the published date is the other one.
+        let p = page(
+            "",
+            "<p>Last updated</p><p>on</p><p>Feb 27, 2026</p><p>Published Jan 3, 2026</p>",
+        );
+        let m = read_meta(&Document::from(p.as_str()), None);
+        assert_eq!(m.published.unwrap().0, "2026-01-03");
+        assert_eq!(m.modified.unwrap().0, "2026-02-27");
+        // A sentence mentioning an update is not a label.
+        let p = page(
+            "",
+            "<p>This post was first written in 2017 and updated since then.</p><p>Published</p><p>March 3, 2024</p>",
+        );
+        assert_eq!(published(&p, None).unwrap().0, "2024-03-03");
+    }
+
+    #[test]
+    fn far_from_the_headline_only_a_labelled_date_element_counts() {
+        let filler: String = (0..60).map(|i| format!("<p>Paragraph {i}.</p>")).collect();
+        let page = |date: &str| {
+            format!(
+                "<html><body><h1>Title</h1>{filler}<div class=date-line>{date}</div></body></html>"
+            )
+        };
+        assert_eq!(
+            published(&page("<span>Posted on April 13, 2023</span>"), None).unwrap(),
+            ("2023-04-13".into(), "date printed in a date element".into())
+        );
+        assert_eq!(published(&page("<span>April 13, 2023</span>"), None), None);
+        // No headline and no declared date: nothing is guessed.
+        assert_eq!(
+            published("<html><body><p>May 5, 2021</p></body></html>", None),
+            None
+        );
     }
 
     #[test]
