@@ -100,8 +100,55 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     let mut credits: Vec<String> = Vec::new();
     let title_key = meta.title.as_ref().map(|(t, _)| fold(t));
     let mut seen = std::collections::HashSet::new();
+    // Several "N comments" lines are the counts of an index page's items, not one section.
+    let comment_counts = lines
+        .iter()
+        .filter(|l| patterns::is_comment_count(l))
+        .count();
+    let comment_bylines = lines
+        .iter()
+        .filter(|l| patterns::is_comment_byline(l))
+        .count();
+    let mut body_words = 0;
+    let mut in_comments = false;
+    let mut section_comments: Vec<String> = Vec::new();
     for (i, line) in lines.into_iter().enumerate() {
         let key = fold(&line);
+        // A comment section the extractor left in the text: its heading ("12 comments", not a
+        // "Leave a comment" button), once the article has begun, ends the body; the lines
+        // after it are comments.
+        if in_comments {
+            let reason = if patterns::is_comment_section(&line) || patterns::is_prompt(&line) {
+                Reason::CommentSection
+            } else {
+                section_comments.push(line.clone());
+                Reason::Comment
+            };
+            article.removed.push(Removed { text: line, reason });
+            continue;
+        }
+        if comment_bylines >= 2
+            && body_words >= COMMENTS_AFTER_WORDS
+            && patterns::is_comment_byline(&line)
+        {
+            in_comments = true;
+            section_comments.push(line.clone());
+            article.removed.push(Removed {
+                text: line,
+                reason: Reason::Comment,
+            });
+            continue;
+        }
+        if patterns::is_comment_section(&line) {
+            in_comments = body_words >= COMMENTS_AFTER_WORDS
+                && patterns::opens_comment_section(&line)
+                && comment_counts <= 1;
+            article.removed.push(Removed {
+                text: line,
+                reason: Reason::CommentSection,
+            });
+            continue;
+        }
         let reason = if i < 3 && title_key.as_deref() == Some(key.as_str()) {
             Some(Reason::Headline)
         } else if !seen.insert(key) && word_count(&line) >= 8 {
@@ -117,8 +164,14 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         };
         match reason {
             Some(reason) => article.removed.push(Removed { text: line, reason }),
-            None => article.body.push(line),
+            None => {
+                body_words += word_count(&line);
+                article.body.push(line);
+            }
         }
+    }
+    if article.comments.is_empty() {
+        article.comments = section_comments;
     }
     if let Some(first) = article.body.first_mut() {
         if let Some(d) = super::scraped::split_dateline(first) {
@@ -471,6 +524,10 @@ fn time_element(doc: &Document) -> Option<(String, String)> {
     }
     None
 }
+
+/// Body words a page must have shown before a comment-section heading ends its body; above
+/// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
+const COMMENTS_AFTER_WORDS: usize = 40;
 
 /// Whether a declared timestamp is in UTC ("…T02:10:00Z", "…+00:00").
 fn is_utc(value: &str) -> bool {
@@ -926,6 +983,44 @@ mod tests {
             published("<html><body><p>May 5, 2021</p></body></html>", None),
             None
         );
+    }
+
+    #[test]
+    fn a_comment_section_left_in_the_text_ends_the_body() {
+        let para = |i: usize| {
+            format!(
+                "<p>Paragraph {i} of the report says the river rose by two metres overnight and \
+                 the town council opened three shelters for families near the old bridge.</p>"
+            )
+        };
+        let article: String = (0..4).map(para).collect();
+        let page = |middle: &str, tail: &str| {
+            format!(
+                "<html><head><title>River rises</title></head><body><div><h1>River rises</h1>\
+                 {article}{middle}{}{tail}</div></body></html>",
+                para(9)
+            )
+        };
+        let comments = "<p>2 comments so far...</p><p>Posted by: Sam, Leeds on</p>\
+                        <p>The council should have acted sooner, in my view, and said so then.</p>\
+                        <p>Posted by: Kim, York on</p><p>Shelters were full by midnight already.</p>";
+        let a = clean(&page("", comments), None);
+        let body = a.body_text();
+        assert!(body.contains("Paragraph 9"), "{body}");
+        assert!(!body.contains("acted sooner"), "{body}");
+        assert!(
+            a.comments.iter().any(|c| c.contains("acted sooner")),
+            "{:?}",
+            a.comments
+        );
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.reason == Reason::CommentSection && r.text.starts_with("2 comments")));
+        // A "Leave a comment" button inside the article is only dropped.
+        let a = clean(&page("<p>Leave a comment</p>", ""), None);
+        assert!(a.body_text().contains("Paragraph 9"));
+        assert!(a.comments.is_empty());
     }
 
     #[test]

@@ -94,20 +94,38 @@ pub fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-static COMMENT_SECTION: LazyLock<Regex> = LazyLock::new(|| {
+/// Headings that open a comment section ("12 comments", "Comments are closed", "Your views on
+/// this story?"). A stray character before them is mis-decoded punctuation.
+static COMMENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^\W*(?:
+            \d[\d,]*\s+comments?(?:\s+so\s+far)?[.:!]*
+          | comments?\s*(?:\(\d+\))?:?
+          | reader\s+comments?
+          | (?:.*\W)?(?:comments?|feedback|discussion)\s+(?:are\s+|is\s+)?(?:now\s+)?closed\b.*
+          | (?:this\s+(?:article|story|post)\s+)?(?:does\s+not\s+have|has\s+no)\s+(?:any\s+)?comments\b.*
+          | (?:there\s+are\s+)?no\s+comments(?:\s+yet)?[.!]*
+          | (?:your|readers?'?)\s+(?:views|thoughts|comments|reactions?)\s+on\s+(?:this|the)\b.*
+          | do\s+you\s+have\s+(?:any\s+)?comments\s+on\s+this\s+(?:story|article)\s*\??
+          | discuss\s+this\s+(?:story|article)\b.*
+          | join\s+the\s+(?:conversation|discussion)\b.*
+          | \d+\s+(?:responses?|replies)(?:\s+to\b.*)?
+          | (?:to\s+)?have\s+your\s+say\b.*
+        )$",
+    )
+    .unwrap()
+});
+
+/// Prompts that belong to a comment section but also stand alone in an article ("Leave a
+/// comment" buttons, "What do you think?").
+static COMMENT_PROMPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^(?:
             (?:do|did)\s+you\s+(?:like|enjoy)\s+this\s+(?:article|story|post)\s*\??
           | was\s+this\s+(?:article|story)\s+(?:helpful|useful)\s*\??
-          | \d[\d,]*\s+comments?
-          | comments?\s*(?:\(\d+\))?:?
           | comment\s+policy\b.*
           | (?:leave|post|add|write|submit)\s+(?:a\s+|your\s+)?(?:comment|reply|response)\b.*
           | (?:show|view|load|read|see)\s+(?:all\s+)?(?:\d+\s+)?comments?\b.*
-          | join\s+the\s+(?:conversation|discussion)\b.*
-          | reader\s+comments?
-          | \d+\s+(?:responses?|replies)(?:\s+to\b.*)?
-          | have\s+your\s+say\b.*
           | what\s+do\s+you\s+think\s*\??
         )$",
     )
@@ -116,7 +134,27 @@ static COMMENT_SECTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Lines that open or belong to a comment section ("3 Comment", "Comment Policy …").
 pub fn is_comment_section(line: &str) -> bool {
-    word_count(line) <= 15 && COMMENT_SECTION.is_match(line)
+    word_count(line) <= 15 && (COMMENT_HEADING.is_match(line) || COMMENT_PROMPT.is_match(line))
+}
+
+/// Headings that open a comment section, as opposed to prompts that may stand in an article.
+pub fn opens_comment_section(line: &str) -> bool {
+    word_count(line) <= 15 && COMMENT_HEADING.is_match(line)
+}
+
+/// The byline of one comment ("Posted by: Sam, Leeds on"): two or more of them after an article
+/// are its comment section.
+pub fn is_comment_byline(line: &str) -> bool {
+    static BYLINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^\W*(?:posted|submitted)\s+by\s*:?\s+\S").unwrap());
+    word_count(line) <= 10 && BYLINE.is_match(line)
+}
+
+/// A count of comments alone on its line ("12 comments"): on an index page, one per item.
+pub fn is_comment_count(line: &str) -> bool {
+    static COUNT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^\d[\d,]*\s+comments?$").unwrap());
+    COUNT.is_match(line.trim())
 }
 
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
@@ -346,6 +384,18 @@ mod tests {
         assert!(is_comment_section(
             "Comment Policy * Denotes required field 1500 / 1500"
         ));
+        assert!(opens_comment_section("5 comments so far..."));
+        assert!(opens_comment_section(
+            "Thanks for your comments - this feedback is now closed"
+        ));
+        assert!(opens_comment_section("Your views on this story?"));
+        assert!(opens_comment_section("? Discuss this story on the"));
+        assert!(is_comment_section("Leave a comment"));
+        assert!(!opens_comment_section("Leave a comment"));
+        assert!(!opens_comment_section("> what do you think?"));
+        assert!(is_comment_byline("Posted by: Sam, Leeds on"));
+        assert!(!is_comment_byline("Posted on April 13, 2023"));
+        assert!(is_comment_count("12 comments"));
         assert!(!is_comment_section(
             "Comments by the minister were welcomed by many observers."
         ));
