@@ -49,6 +49,12 @@ fn extract_json_has_every_field() {
     }
     assert_eq!(v["published"], "2020-07-02");
     assert_eq!(v["dateline"], "WASHINGTON");
+    // Plain text declares no language; the body's is detected and says so.
+    assert_eq!(v["language"], "en");
+    assert!(v["fields_from"]["language"]
+        .as_str()
+        .unwrap()
+        .starts_with("detected from the body"));
     let removed = v["removed"].as_array().unwrap();
     assert!(removed
         .iter()

@@ -4,6 +4,7 @@
 
 pub mod date;
 mod html;
+pub mod language;
 pub mod patterns;
 mod scraped;
 pub mod template;
@@ -152,6 +153,18 @@ pub fn extract(doc: &RawDoc) -> Article {
         article
             .fields_from
             .insert("source".into(), "declared".into());
+    }
+    if article.language.is_none() {
+        if let Some(guess) = language::detect(&article.body_text()) {
+            article.fields_from.insert(
+                "language".into(),
+                format!(
+                    "detected from the body (whatlang, confidence {:.2})",
+                    guess.confidence
+                ),
+            );
+            article.language = Some(guess.tag);
+        }
     }
     if let Some(p) = &d.published {
         match date::parse_declared(p) {
