@@ -67,7 +67,24 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         .as_ref()
         .map(|a| a.text_content.to_string())
         .unwrap_or_default();
-    let (lines, outside) = trim_to_agreement(lines, &second_text);
+    let ours: usize = lines.iter().map(|l| word_count(l)).sum();
+    let theirs = word_count(&second_text);
+    let (lines, outside) =
+        if theirs >= SECOND_MIN_WORDS && (ours as f64) < MAIN_MIN_SHARE * theirs as f64 {
+            // The main extractor kept a fragment (a teaser, a caption) and missed the article.
+            article.fields_from.insert(
+                "body".into(),
+                "dom_smoothie (rs-trafilatura found under half its words)".into(),
+            );
+            let lines = second_text
+                .lines()
+                .map(squeeze_whitespace)
+                .filter(|l| !l.is_empty())
+                .collect();
+            (lines, Vec::new())
+        } else {
+            trim_to_agreement(lines, &second_text)
+        };
     article
         .removed
         .extend(outside.into_iter().map(|text| Removed {
@@ -250,6 +267,13 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
 /// Smallest share of the main extractor's words that the second one must find before its
 /// opinion counts: below it, the second extractor has simply missed the article.
 const AGREEMENT_MIN_SHARE: f64 = 0.2;
+/// When the second extractor finds at least this many words and the main one under this share
+/// of them, the main one has missed the article and the second one's text is the body. Chosen
+/// on wcxb, l3s-gn1 and scrapinghub-aeb together (docs/benchmarks.md): the same results for
+/// shares from 0.4 to 0.6; taking the second text when it is much *shorter* was measured too
+/// and lost on wcxb what it gained on l3s-gn1.
+const SECOND_MIN_WORDS: usize = 100;
+const MAIN_MIN_SHARE: f64 = 0.5;
 /// Share of a line's word triples the second extractor must also hold for the line to agree.
 const AGREEMENT_LINE_SHARE: f64 = 0.5;
 
@@ -1021,6 +1045,31 @@ mod tests {
         let a = clean(&page("<p>Leave a comment</p>", ""), None);
         assert!(a.body_text().contains("Paragraph 9"));
         assert!(a.comments.is_empty());
+    }
+
+    #[test]
+    fn when_the_main_extractor_misses_the_article_the_second_one_gives_the_body() {
+        // rs-trafilatura skips an <aside>; dom_smoothie reads it as the article.
+        let paras: String = (0..8)
+            .map(|i| {
+                format!(
+                    "<p>Paragraph {i} of the report says the river rose by two metres overnight \
+                     and the town council opened three shelters near the old bridge.</p>"
+                )
+            })
+            .collect();
+        let page = format!(
+            "<html><body><h1>River rises</h1><p>Short teaser.</p><aside>{paras}</aside></body></html>"
+        );
+        let a = clean(&page, None);
+        assert!(a.body_text().contains("Paragraph 7"), "{:?}", a.body);
+        assert!(a.fields_from["body"].starts_with("dom_smoothie"));
+        // Where the main extractor finds the article, it gives the body.
+        let page =
+            format!("<html><body><h1>River rises</h1><article>{paras}</article></body></html>");
+        let a = clean(&page, None);
+        assert!(a.body_text().contains("Paragraph 7"));
+        assert!(!a.fields_from.contains_key("body"));
     }
 
     #[test]
