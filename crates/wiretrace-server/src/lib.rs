@@ -120,10 +120,8 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let config = Arc::new(config);
     let metrics = Arc::new(metrics::Metrics::new());
-    let writer = writer::Writer::start(config.clone(), metrics.clone())?;
-    let templates = Arc::new(std::sync::Mutex::new(
-        wiretrace::extract::template::SiteTemplates::new(),
-    ));
+    let (writer, templates) = writer::Writer::start(config.clone(), metrics.clone())?;
+    let templates = Arc::new(std::sync::Mutex::new(templates));
     let state = AppState {
         config,
         writer: writer.clone(),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 use wiretrace::engine::{Ingested, Prepared};
+use wiretrace::extract::template::SiteTemplates;
 use wiretrace::ingest::InputError;
 use wiretrace::Engine;
 
@@ -33,19 +34,20 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Open the store on a new thread (its migrations run there) and start taking jobs.
+    /// Open the store on a new thread (its migrations run there) and start taking jobs. Also
+    /// returns the outlet templates the store has learnt, for the threads that prepare uploads.
     pub(crate) fn start(
         config: Arc<ServerConfig>,
         metrics: Arc<Metrics>,
-    ) -> Result<Writer, wiretrace::Error> {
+    ) -> Result<(Writer, SiteTemplates), wiretrace::Error> {
         let (queue, jobs) = mpsc::sync_channel::<Job>(1024);
         let (opened_tx, opened) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("wiretrace-writer".into())
             .spawn(move || {
                 let mut engine = match Engine::open(&config.db, config.engine) {
-                    Ok(e) => {
-                        let _ = opened_tx.send(Ok(()));
+                    Ok(mut e) => {
+                        let _ = opened_tx.send(Ok(e.take_templates()));
                         e
                     }
                     Err(e) => {
@@ -56,15 +58,18 @@ impl Writer {
                 run(&mut engine, jobs, &metrics);
             })
             .expect("spawn the writer thread");
-        match opened.recv() {
-            Ok(Ok(())) => {}
+        let templates = match opened.recv() {
+            Ok(Ok(templates)) => templates,
             Ok(Err(e)) => return Err(e),
             Err(_) => panic!("the writer thread ended before opening the store"),
-        }
-        Ok(Writer {
-            queue,
-            done: Arc::new(std::sync::Mutex::new(Some(thread))),
-        })
+        };
+        Ok((
+            Writer {
+                queue,
+                done: Arc::new(std::sync::Mutex::new(Some(thread))),
+            },
+            templates,
+        ))
     }
 
     /// Queue documents and wait until they are committed.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::align::{align, align_texts, matched_words_within, AlignParams, AlignedText, Alignment};
 use crate::attribution;
-use crate::extract::template::SiteTemplates;
+use crate::extract::template::{Learnt, SiteTemplates};
 use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
@@ -150,12 +150,24 @@ pub struct Prepared {
     pub text: AlignedText,
     /// Story term counts of headline and body ([`crate::story::term_counts`]).
     pub terms: HashMap<u64, u32>,
+    /// What cleaning it taught about its outlet's template, stored with it.
+    pub learnt: Learnt,
+    /// Headline and body as read, before the outlet's template lines were taken out: a page
+    /// read again is the same page however much more of its site's template is known by then.
+    pub content_hash: String,
 }
 
 /// Clean a raw document (learning its outlet's template) and find its quotes and actors.
 pub fn prepare(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Prepared, InputError> {
-    let article = clean(raw, templates)?;
-    Ok(prepared(article))
+    let mut article = extract(&raw);
+    let content_hash = content_hash(&article, &article.body_text());
+    templates.apply(&mut article);
+    let learnt = templates.take_learnt();
+    Ok(Prepared {
+        learnt,
+        content_hash,
+        ..prepared(with_body(article, raw)?)
+    })
 }
 
 /// [`prepare`] for an article already cleaned.
@@ -166,11 +178,13 @@ pub fn prepared(article: Article) -> Prepared {
     let title = article.title.clone().unwrap_or_default();
     let terms = term_counts(&tokenize(&title), &title, &text.tokens, &body);
     Prepared {
+        content_hash: content_hash(&article, &body),
         article,
         body,
         sayings,
         text,
         terms,
+        learnt: Learnt::default(),
     }
 }
 
@@ -180,10 +194,19 @@ pub fn prepare_shared(
     templates: &std::sync::Mutex<SiteTemplates>,
 ) -> Result<Prepared, InputError> {
     let mut article = extract(&raw);
-    if let Ok(mut t) = templates.lock() {
-        t.apply(&mut article);
-    }
-    Ok(prepared(with_body(article, raw)?))
+    let content_hash = content_hash(&article, &article.body_text());
+    let learnt = match templates.lock() {
+        Ok(mut t) => {
+            t.apply(&mut article);
+            t.take_learnt()
+        }
+        Err(_) => Learnt::default(),
+    };
+    Ok(Prepared {
+        learnt,
+        content_hash,
+        ..prepared(with_body(article, raw)?)
+    })
 }
 
 fn clean(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Article, InputError> {
@@ -286,7 +309,7 @@ pub struct Engine {
     /// Recently stored or aligned texts, prepared for alignment: a wire story is a candidate
     /// for each of its copies, and preparing it again each time was a tenth of a run.
     texts: lru::LruCache<i64, Arc<AlignedText>>,
-    /// Outlet templates learnt from the documents given to [`Engine::ingest_docs`] (in memory).
+    /// Outlet templates as the store has learnt them, taken on by each run and upload.
     templates: SiteTemplates,
 }
 
@@ -462,13 +485,22 @@ impl Memory {
 impl Engine {
     pub fn open(db: &Path, config: Config) -> Result<Engine, Error> {
         let texts = lru::LruCache::new(std::num::NonZeroUsize::new(4096).unwrap());
+        let store = Store::open(db)?;
+        let templates = store.read().templates()?;
         Ok(Engine {
-            store: Store::open(db)?,
+            store,
             config,
             memory: Memory::new(config.index),
             texts,
-            templates: SiteTemplates::new(),
+            templates,
         })
+    }
+
+    /// The outlet templates learnt so far, for cleaning documents elsewhere (a server's
+    /// request threads, with [`prepare_shared`]); what they learn comes back in each
+    /// [`Prepared`]. The engine keeps none of them after this.
+    pub fn take_templates(&mut self) -> SiteTemplates {
+        std::mem::take(&mut self.templates)
     }
 
     pub fn store(&self) -> &Store {
@@ -525,21 +557,24 @@ impl Engine {
         let files = &found.files;
         let limits = self.config.read;
         let stop = std::sync::atomic::AtomicBool::new(false);
+        // Templates are learnt in arrival order, going on from what the store learnt before.
+        let templates = std::sync::Mutex::new(std::mem::take(&mut self.templates));
         // Reading and cleaning run on their own thread, a bounded queue ahead of matching and
         // storing, so a second core is used and memory stays flat however large the input.
         let ingested = std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Fed>(256);
             let stop = &stop;
+            let templates = &templates;
             scope.spawn(move || {
-                // Templates are learnt in arrival order within a run (not kept in the store).
-                let mut templates = SiteTemplates::new();
+                let mut templates = templates.lock().unwrap_or_else(|e| e.into_inner());
+                let templates = &mut *templates;
                 for (n, file) in files.iter().enumerate() {
                     let mut into_file = 0u64;
                     read_file(file, limits, &mut |r| {
                         if stop.load(std::sync::atomic::Ordering::Relaxed) {
                             return;
                         }
-                        let fed = match r.and_then(|raw| prepare(raw, &mut templates)) {
+                        let fed = match r.and_then(|raw| prepare(raw, templates)) {
                             Ok(prepared) => {
                                 into_file =
                                     (into_file + prepared.body.len() as u64).min(file.bytes);
@@ -602,6 +637,7 @@ impl Engine {
             drop(rx);
             result
         });
+        self.templates = templates.into_inner().unwrap_or_else(|e| e.into_inner());
         // However the loop ended, keep every article written whole so far and leave no
         // transaction open (an Engine outlives one failed run).
         let closed = self.close_batch(ingested.is_ok());
@@ -647,8 +683,12 @@ impl Engine {
             sayings,
             text,
             terms: counts,
+            learnt,
+            content_hash: hash,
         } = prepared;
-        let hash = content_hash(&article, &body);
+        if !learnt.is_empty() {
+            self.store.write(|w| w.add_template_learnt(&learnt))?;
+        }
         let read = self.store.read();
         match read.find(&article.id)? {
             Some((seq, h)) if h == hash => return Ok(Outcome::Unchanged(seq)),
@@ -952,6 +992,10 @@ impl Engine {
         if !ingested_ok || closed.is_err() {
             self.memory.reset();
             self.texts.clear();
+            // What was learnt from articles the store lacks is forgotten with them.
+            if let Ok(t) = self.store.read().templates() {
+                self.templates = t;
+            }
         }
         closed
     }

@@ -1,8 +1,9 @@
 //! Outlet templates learnt from the corpus: a body line that earlier pages of the same site also
 //! carried (an "Opinion / Editorial" box, a footer, a standing promo) is the site's furniture,
-//! not the article. Works on any cleaned article, HTML or plain text, in arrival order.
+//! not the article. Works on any cleaned article, HTML or plain text, in arrival order; what is
+//! learnt is handed out as [`Learnt`] for the store, so a later run or a server goes on from it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::patterns::word_count;
 use super::{Article, Reason, Removed};
@@ -20,11 +21,45 @@ const MAX_LINES_PER_SITE: usize = 200_000;
 #[derive(Debug, Default)]
 pub struct SiteTemplates {
     sites: HashMap<String, HashMap<u64, u32>>,
+    /// The pages learnt from, so a page read again (a re-run, a re-sent upload) counts once.
+    pages: HashSet<u64>,
+    learnt: Learnt,
+}
+
+/// What one or more pages taught, for the store: the pages, and the lines now seen on two
+/// pages or more with the pages to add to their stored count. Lines seen once are not kept,
+/// which keeps the store's share small; after a restart such a line starts again from zero.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Learnt {
+    pub pages: Vec<u64>,
+    /// (site, line hash, pages to add).
+    pub lines: Vec<(String, u64, u32)>,
+}
+
+impl Learnt {
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && self.lines.is_empty()
+    }
 }
 
 impl SiteTemplates {
     pub fn new() -> SiteTemplates {
         SiteTemplates::default()
+    }
+
+    /// Templates as a store kept them: line counts per site and the pages learnt from.
+    pub fn from_stored(lines: Vec<(String, u64, u32)>, pages: Vec<u64>) -> SiteTemplates {
+        let mut t = SiteTemplates::new();
+        for (site, line, n) in lines {
+            t.sites.entry(site).or_default().insert(line, n);
+        }
+        t.pages = pages.into_iter().collect();
+        t
+    }
+
+    /// What was learnt since the last call.
+    pub fn take_learnt(&mut self) -> Learnt {
+        std::mem::take(&mut self.learnt)
     }
 
     /// The site an article belongs to: its address's host, else its declared or found source.
@@ -62,7 +97,8 @@ impl SiteTemplates {
         let Some(site) = Self::site_of(article) else {
             return 0;
         };
-        let counts = self.sites.entry(site).or_default();
+        let page = Self::page_key(&site, article);
+        let counts = self.sites.entry(site.clone()).or_default();
         let keys: Vec<Option<u64>> = article
             .body
             .iter()
@@ -88,13 +124,37 @@ impl SiteTemplates {
         } else {
             0
         };
-        let mut seen = std::collections::HashSet::new();
+        if !self.pages.insert(page) {
+            return removed;
+        }
+        self.learnt.pages.push(page);
+        let mut seen = HashSet::new();
         for k in keys.into_iter().flatten() {
             if seen.insert(k) && (counts.len() < MAX_LINES_PER_SITE || counts.contains_key(&k)) {
-                *counts.entry(k).or_default() += 1;
+                let n = counts.entry(k).or_default();
+                *n += 1;
+                // The store keeps lines from their second page on, with both pages counted.
+                if *n >= 2 {
+                    let add = if *n == 2 { 2 } else { 1 };
+                    self.learnt.lines.push((site.clone(), k, add));
+                }
             }
         }
         removed
+    }
+
+    /// Which page an article is, for counting each page once: its address (or id) and body.
+    fn page_key(site: &str, article: &Article) -> u64 {
+        let mut text = format!(
+            "{site}\n{}\n{}\n",
+            article.url.as_deref().unwrap_or(""),
+            article.id
+        );
+        for line in &article.body {
+            text.push_str(line);
+            text.push('\n');
+        }
+        word_hash(&text)
     }
 }
 
@@ -134,16 +194,48 @@ mod tests {
     }
 
     #[test]
+    fn a_page_read_again_counts_once_and_what_is_learnt_can_be_stored() {
+        let promo = "Subscribe to our weekly briefing";
+        let story = |i: u32| {
+            page(
+                &format!("https://x.example/{i}"),
+                &[&format!("Story {i} says something new."), promo],
+            )
+        };
+        let mut t = SiteTemplates::new();
+        t.apply(&mut story(0));
+        t.apply(&mut story(0));
+        t.apply(&mut story(1));
+        let learnt = t.take_learnt();
+        assert_eq!(learnt.pages.len(), 2, "page 0 read twice is one page");
+        assert_eq!(learnt.lines.len(), 1, "only the promo is on two pages");
+        assert_eq!(learnt.lines[0].2, 2);
+        assert!(t.take_learnt().is_empty());
+        // A store holding that goes on from it: the third page makes the promo a template.
+        let lines = learnt.lines.clone();
+        let mut again = SiteTemplates::from_stored(lines, learnt.pages.clone());
+        again.apply(&mut story(0));
+        assert!(
+            again.take_learnt().is_empty(),
+            "a stored page is not learnt again"
+        );
+        again.apply(&mut story(2));
+        let mut a = story(3);
+        assert_eq!(again.apply(&mut a), 1);
+        assert_eq!(a.body, vec!["Story 3 says something new."]);
+    }
+
+    #[test]
     fn long_paragraphs_and_whole_pages_are_kept() {
         let mut t = SiteTemplates::new();
-        for _ in 0..5 {
-            let mut a = page("https://x.example/a", &["Short line"]);
+        for i in 0..5 {
+            let mut a = page(&format!("https://x.example/a{i}"), &["Short line"]);
             t.apply(&mut a);
             assert_eq!(a.body.len(), 1, "a page that is all template is kept whole");
         }
         let long = "word ".repeat(MAX_WORDS + 1);
-        for _ in 0..5 {
-            let mut a = page("https://x.example/b", &[&long, "Short line"]);
+        for i in 0..5 {
+            let mut a = page(&format!("https://x.example/b{i}"), &[&long, "Short line"]);
             t.apply(&mut a);
             assert_eq!(
                 a.body,

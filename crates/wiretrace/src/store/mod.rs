@@ -64,6 +64,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V4),
     Migration::Sql(V5),
     Migration::Sql(V6),
+    Migration::Sql(V7),
 ];
 
 const V1: &str = r#"
@@ -256,6 +257,13 @@ const V5: &str = "CREATE TABLE article_sayings (seq INTEGER PRIMARY KEY, data BL
 /// later article sharing that text may join the group through it. NULL: the article started its
 /// group, so all of its text counts.
 const V6: &str = "ALTER TABLE articles ADD COLUMN copied_from INTEGER;";
+
+/// Version 7 keeps the outlet templates learnt so far (`extract::template`): each site's lines
+/// seen on two pages or more, with their page counts, and the pages already learnt from.
+const V7: &str = "CREATE TABLE template_lines (
+                      site TEXT NOT NULL, line INTEGER NOT NULL, pages INTEGER NOT NULL,
+                      PRIMARY KEY (site, line)) WITHOUT ROWID;
+                  CREATE TABLE template_pages (page INTEGER PRIMARY KEY);";
 
 /// Which stories a story list shows. Every field left empty lets all through.
 #[derive(Debug, Clone, Default)]
@@ -865,6 +873,31 @@ impl Reader<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The outlet templates learnt so far, as [`SiteTemplates::from_stored`] takes them.
+    ///
+    /// [`SiteTemplates::from_stored`]: crate::extract::template::SiteTemplates::from_stored
+    pub fn templates(&self) -> Result<crate::extract::template::SiteTemplates> {
+        let mut st = self
+            .0
+            .prepare("SELECT site, line, pages FROM template_lines")?;
+        let lines = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, i64>(2)? as u32,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut st = self.0.prepare("SELECT page FROM template_pages")?;
+        let pages = st
+            .query_map([], |r| Ok(r.get::<_, i64>(0)? as u64))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(crate::extract::template::SiteTemplates::from_stored(
+            lines, pages,
+        ))
+    }
+
     pub fn story_state(&self, id: i64) -> Result<StoryState> {
         Ok(self
             .0
@@ -1291,6 +1324,24 @@ impl Writer<'_> {
                 "INSERT INTO story_events (story, seq, kind, detail) VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![story, seq, kind, detail.to_string()])?;
+        Ok(())
+    }
+
+    /// Add what pages taught about their sites' templates.
+    pub fn add_template_learnt(&self, learnt: &crate::extract::template::Learnt) -> Result<()> {
+        let mut st = self
+            .0
+            .prepare_cached("INSERT OR IGNORE INTO template_pages (page) VALUES (?1)")?;
+        for &p in &learnt.pages {
+            st.execute([h(p)])?;
+        }
+        let mut st = self.0.prepare_cached(
+            "INSERT INTO template_lines (site, line, pages) VALUES (?1, ?2, ?3)
+             ON CONFLICT (site, line) DO UPDATE SET pages = pages + excluded.pages",
+        )?;
+        for (site, line, add) in &learnt.lines {
+            st.execute(params![site, h(*line), add])?;
+        }
         Ok(())
     }
 
