@@ -19,6 +19,21 @@ fn seeds() -> PathBuf {
 const DAWN: &str = "003_d225d385e17e94e7.txt";
 const SALAAM: &str = "000_c7b4fa4417f7b5a8.txt";
 
+/// A store in a temporary folder holding the two seeds.
+fn traced_seeds() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    assert!(bin()
+        .args(["trace", "-q", "--db"])
+        .arg(&db)
+        .arg(seeds())
+        .output()
+        .unwrap()
+        .status
+        .success());
+    (dir, db)
+}
+
 fn run(c: &mut Command) -> (Output, Value) {
     let out = c.output().unwrap();
     let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
@@ -787,16 +802,7 @@ fn tables_of_figures_join_stories_only_through_shared_passages() {
 
 #[test]
 fn export_writes_csv_of_articles_passages_and_stories() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("w.db");
-    assert!(bin()
-        .args(["trace", "-q", "--db"])
-        .arg(&db)
-        .arg(seeds())
-        .output()
-        .unwrap()
-        .status
-        .success());
+    let (_dir, db) = traced_seeds();
     let export = |table: &str| {
         let out = bin()
             .args(["export", table, "--format", "csv", "--db"])
@@ -1153,16 +1159,7 @@ fn export_parquet_writes_a_file_or_says_how_to_get_it() {
 /// Output piped into a reader that stops early (`| head`) ends the run quietly, as a success.
 #[test]
 fn a_reader_that_closes_stdout_early_is_not_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("w.db");
-    assert!(bin()
-        .args(["trace", "-q", "--db"])
-        .arg(&db)
-        .arg(seeds())
-        .output()
-        .unwrap()
-        .status
-        .success());
+    let (_dir, db) = traced_seeds();
     let seeds = seeds();
     let runs: [Vec<&std::ffi::OsStr>; 5] = [
         vec!["extract".as_ref(), seeds.as_os_str()],

@@ -261,38 +261,13 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     article
 }
 
+/// Body words a page must have shown before a comment-section heading ends its body; before
+/// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
+const COMMENTS_AFTER_WORDS: usize = 40;
+
 /// Smallest share of the main extractor's words that the second one must find before its
 /// opinion counts: below it, the second extractor has simply missed the article.
 const AGREEMENT_MIN_SHARE: f64 = 0.2;
-/// When the second extractor finds at least this many words and the main one under this share
-/// of them, the main one has missed the article and the second one's text is the body. Chosen
-/// on wcxb, l3s-gn1 and scrapinghub-aeb together (docs/benchmarks.md): the same results for
-/// shares from 0.4 to 0.6.
-const SECOND_MIN_WORDS: usize = 100;
-const MAIN_MIN_SHARE: f64 = 0.5;
-/// The main extractor has run over the page when it gives more than this many times the second
-/// one's words in lines averaging more than `RUN_ON_LINE_WORDS` words (table layouts whose cells
-/// come out as a few run-on lines). Without the line condition the rule cost wcxb 0.01; with it,
-/// for averages from 40 to 100 words, wcxb moves by under 0.002 and l3s-gn1 gains 0.03 to 0.04.
-const MAIN_MAX_RATIO: f64 = 2.0;
-const RUN_ON_LINE_WORDS: f64 = 60.0;
-/// Whether the second extractor's text is the article, given the main one's words and lines and
-/// the second one's words; the answer says why, for `fields_from`.
-fn second_is_the_article(ours: usize, our_lines: usize, theirs: usize) -> Option<&'static str> {
-    let (ours, our_lines, theirs) = (ours as f64, our_lines as f64, theirs as f64);
-    if theirs < SECOND_MIN_WORDS as f64 {
-        None
-    } else if ours < MAIN_MIN_SHARE * theirs {
-        // The main extractor kept a fragment (a teaser, a caption) and missed the article.
-        Some("dom_smoothie (rs-trafilatura found under half its words)")
-    } else if ours > MAIN_MAX_RATIO * theirs && ours > RUN_ON_LINE_WORDS * our_lines {
-        // It ran over the page: a layout of table cells read as a few run-on lines.
-        Some("dom_smoothie (rs-trafilatura ran over the page in run-on lines)")
-    } else {
-        None
-    }
-}
-
 /// Share of a line's word triples the second extractor must also hold for the line to agree.
 const AGREEMENT_LINE_SHARE: f64 = 0.5;
 
@@ -338,6 +313,36 @@ fn trim_to_agreement(lines: Vec<String>, second: &str) -> (Vec<String>, Vec<Stri
         }
     }
     (kept, outside)
+}
+
+/// When the second extractor finds at least this many words and the main one under this share
+/// of them, the main one has missed the article and the second one's text is the body. Chosen
+/// on wcxb, l3s-gn1 and scrapinghub-aeb together (docs/benchmarks.md): the same results for
+/// shares from 0.4 to 0.6.
+const SECOND_MIN_WORDS: usize = 100;
+const MAIN_MIN_SHARE: f64 = 0.5;
+/// The main extractor has run over the page when it gives more than this many times the second
+/// one's words in lines averaging more than `RUN_ON_LINE_WORDS` words (table layouts whose cells
+/// come out as a few run-on lines). Without the line condition the rule cost wcxb 0.01; with it,
+/// for averages from 40 to 100 words, wcxb moves by under 0.002 and l3s-gn1 gains 0.03 to 0.04.
+const MAIN_MAX_RATIO: f64 = 2.0;
+const RUN_ON_LINE_WORDS: f64 = 60.0;
+
+/// Whether the second extractor's text is the article, given the main one's words and lines and
+/// the second one's words; the answer says why, for `fields_from`.
+fn second_is_the_article(ours: usize, our_lines: usize, theirs: usize) -> Option<&'static str> {
+    let (ours, our_lines, theirs) = (ours as f64, our_lines as f64, theirs as f64);
+    if theirs < SECOND_MIN_WORDS as f64 {
+        None
+    } else if ours < MAIN_MIN_SHARE * theirs {
+        // The main extractor kept a fragment (a teaser, a caption) and missed the article.
+        Some("dom_smoothie (rs-trafilatura found under half its words)")
+    } else if ours > MAIN_MAX_RATIO * theirs && ours > RUN_ON_LINE_WORDS * our_lines {
+        // It ran over the page: a layout of table cells read as a few run-on lines.
+        Some("dom_smoothie (rs-trafilatura ran over the page in run-on lines)")
+    } else {
+        None
+    }
 }
 
 /// A short credit line near the top ("By Jane Doe", "AFP"): its names are kept as credits.
@@ -568,10 +573,6 @@ fn time_element(doc: &Document) -> Option<(String, String)> {
     None
 }
 
-/// Body words a page must have shown before a comment-section heading ends its body; above
-/// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
-const COMMENTS_AFTER_WORDS: usize = 40;
-
 /// Whether a declared timestamp is in UTC ("…T02:10:00Z", "…+00:00").
 fn is_utc(value: &str) -> bool {
     let v = value.trim();
@@ -581,6 +582,9 @@ fn is_utc(value: &str) -> bool {
 /// Text nodes further than this from the headline are not its date line.
 const DATE_AFTER_HEADLINE: usize = 40;
 const DATE_BEFORE_HEADLINE: usize = 12;
+
+/// Texts of up to this many words before a date may be its label; a sentence is not.
+const LABEL_WORDS: usize = 4;
 
 /// Dates printed on the page, for pages that declare none.
 #[derive(Debug, Default, PartialEq)]
@@ -631,8 +635,9 @@ fn printed_dates(doc: &Document, title: Option<&str>) -> PrintedDates {
     let mut first_headline = None;
     let mut title_headline = None;
     let mut dated: Vec<DateText> = Vec::new();
-    // The two texts before each one, where a label such as "Last updated | on |" may sit.
-    let mut previous = [String::new(), String::new()];
+    // The two texts before each one when they are short enough to be a label ("Last updated",
+    // "on"); `None` stands for a longer text, which ends the label.
+    let mut previous: [Option<String>; 2] = [None, None];
     let mut at = 0usize;
     for node in doc.root().descendants_it() {
         if node.is_element() {
@@ -677,12 +682,9 @@ fn printed_dates(doc: &Document, title: Option<&str>) -> PrintedDates {
         if text.len() <= 120 && text.bytes().any(|b| b.is_ascii_digit()) && word_count(&text) <= 12
         {
             if let Some(found) = date::find_stamp_date(&text) {
-                // Only short texts are labels; a sentence before the date line is not.
                 let mut label = text[..found.start].to_string();
                 for p in previous.iter().rev() {
-                    if word_count(p) > 4 {
-                        break;
-                    }
+                    let Some(p) = p else { break };
                     label.insert_str(0, &format!("{p} "));
                 }
                 let in_date_element = parent
@@ -697,7 +699,10 @@ fn printed_dates(doc: &Document, title: Option<&str>) -> PrintedDates {
                 });
             }
         }
-        previous = [std::mem::take(&mut previous[1]), text.to_string()];
+        previous = [
+            previous[1].take(),
+            (word_count(&text) <= LABEL_WORDS).then(|| text.to_string()),
+        ];
     }
     let pick = |updated: bool| -> Option<(String, String)> {
         let of = |d: &DateText| d.updated == updated;
