@@ -145,16 +145,15 @@ impl SiteTemplates {
 
     /// Which page an article is, for counting each page once: its address (or id) and body.
     fn page_key(site: &str, article: &Article) -> u64 {
-        let mut text = format!(
-            "{site}\n{}\n{}\n",
-            article.url.as_deref().unwrap_or(""),
-            article.id
-        );
-        for line in &article.body {
-            text.push_str(line);
-            text.push('\n');
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for part in [site, article.url.as_deref().unwrap_or(""), &article.id]
+            .into_iter()
+            .chain(article.body.iter().map(String::as_str))
+        {
+            h.update(part.as_bytes());
+            h.update(b"\n");
         }
-        word_hash(&text)
+        h.digest()
     }
 }
 
