@@ -3,8 +3,10 @@
 
 /// Texts shorter than this give no guess: trigram profiles of a few words mislead.
 const MIN_WORDS: usize = 12;
-/// The detector reads at most this much of a body; more changes no verdict.
-const READ_BYTES: usize = 4_000;
+/// The detector reads at most this much of a body: a paragraph or two settles it. (Most of its
+/// cost is per text, not per byte: 6% of a `trace`'s CPU time at 4,000 bytes, 5% at 1,000;
+/// it runs on the reading thread, beside the writing one.)
+const READ_BYTES: usize = 1_000;
 
 /// A guessed language: its ISO 639-1 tag where it has one ("en"), else ISO 639-3 ("cmn").
 #[derive(Debug, Clone, PartialEq)]
