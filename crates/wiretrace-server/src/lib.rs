@@ -120,8 +120,10 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let config = Arc::new(config);
     let metrics = Arc::new(metrics::Metrics::new());
-    let (writer, templates) = writer::Writer::start(config.clone(), metrics.clone())?;
-    let templates = Arc::new(std::sync::Mutex::new(templates));
+    let templates = Arc::new(std::sync::Mutex::new(
+        wiretrace::extract::template::SiteTemplates::new(),
+    ));
+    let writer = writer::Writer::start(config.clone(), metrics.clone(), templates.clone())?;
     let state = AppState {
         config,
         writer: writer.clone(),

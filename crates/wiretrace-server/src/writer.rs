@@ -5,7 +5,7 @@
 //! share one commit.
 
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
 use wiretrace::engine::{Ingested, Prepared};
@@ -34,12 +34,14 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Open the store on a new thread (its migrations run there) and start taking jobs. Also
-    /// returns the outlet templates the store has learnt, for the threads that prepare uploads.
+    /// Open the store on a new thread (its migrations run there) and start taking jobs. The
+    /// outlet templates the store has learnt are put in `templates`, for the threads that
+    /// prepare uploads, and put there again when a batch fails (what it taught is not stored).
     pub(crate) fn start(
         config: Arc<ServerConfig>,
         metrics: Arc<Metrics>,
-    ) -> Result<(Writer, SiteTemplates), wiretrace::Error> {
+        templates: Arc<Mutex<SiteTemplates>>,
+    ) -> Result<Writer, wiretrace::Error> {
         let (queue, jobs) = mpsc::sync_channel::<Job>(1024);
         let (opened_tx, opened) = mpsc::channel();
         let thread = std::thread::Builder::new()
@@ -47,7 +49,8 @@ impl Writer {
             .spawn(move || {
                 let mut engine = match Engine::open(&config.db, config.engine) {
                     Ok(mut e) => {
-                        let _ = opened_tx.send(Ok(e.take_templates()));
+                        *lock(&templates) = e.take_templates();
+                        let _ = opened_tx.send(Ok(()));
                         e
                     }
                     Err(e) => {
@@ -55,21 +58,18 @@ impl Writer {
                         return;
                     }
                 };
-                run(&mut engine, jobs, &metrics);
+                run(&mut engine, jobs, &metrics, &templates);
             })
             .expect("spawn the writer thread");
-        let templates = match opened.recv() {
-            Ok(Ok(templates)) => templates,
+        match opened.recv() {
+            Ok(Ok(())) => {}
             Ok(Err(e)) => return Err(e),
             Err(_) => panic!("the writer thread ended before opening the store"),
-        };
-        Ok((
-            Writer {
-                queue,
-                done: Arc::new(std::sync::Mutex::new(Some(thread))),
-            },
-            templates,
-        ))
+        }
+        Ok(Writer {
+            queue,
+            done: Arc::new(std::sync::Mutex::new(Some(thread))),
+        })
     }
 
     /// Queue documents and wait until they are committed.
@@ -100,7 +100,17 @@ impl Writer {
     }
 }
 
-fn run(engine: &mut Engine, jobs: mpsc::Receiver<Job>, metrics: &Metrics) {
+/// The templates, even if a thread panicked while holding them (they stay usable counts).
+fn lock(templates: &Mutex<SiteTemplates>) -> std::sync::MutexGuard<'_, SiteTemplates> {
+    templates.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn run(
+    engine: &mut Engine,
+    jobs: mpsc::Receiver<Job>,
+    metrics: &Metrics,
+    templates: &Mutex<SiteTemplates>,
+) {
     while let Ok(first) = jobs.recv() {
         let mut batch = vec![first];
         let mut articles = batch[0].docs.len();
@@ -126,6 +136,9 @@ fn run(engine: &mut Engine, jobs: mpsc::Receiver<Job>, metrics: &Metrics) {
                 }
             }
             Err(e) => {
+                if let Ok(stored) = engine.store().read().templates() {
+                    *lock(templates) = stored;
+                }
                 let message = format!("the batch could not be stored: {e}");
                 for reply in replies {
                     let _ = reply.send(Err(message.clone()));

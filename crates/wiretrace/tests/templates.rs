@@ -57,3 +57,40 @@ fn a_template_learnt_in_one_run_is_removed_in_the_next_and_rereading_counts_once
     assert_eq!((report.summary.new, report.summary.unchanged), (0, 4));
     assert!(!promo_removed(&db, "p0"));
 }
+
+/// What a server does: uploads are prepared on request threads with templates taken from the
+/// engine, and stored by the engine; a server started later on the store goes on from them.
+#[test]
+fn templates_learnt_from_uploads_are_there_for_the_next_server() {
+    use wiretrace::engine::prepare_shared;
+    use wiretrace::ingest::{read_bytes, Format, ReadLimits};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let upload = |engine: &mut Engine, templates: &std::sync::Mutex<_>, from: usize, to: usize| {
+        let pages = tempfile::tempdir().unwrap();
+        let mut prepared = Vec::new();
+        for i in from..to {
+            let path = write_page(pages.path(), i);
+            let bytes = std::fs::read(&path).unwrap();
+            read_bytes(
+                &path,
+                Format::Json,
+                &bytes,
+                ReadLimits::default(),
+                &mut |d| prepared.push(d.and_then(|raw| prepare_shared(raw, templates))),
+            );
+        }
+        engine.ingest_prepared(prepared).unwrap();
+    };
+    {
+        let mut engine = Engine::open(&db, Config::default()).unwrap();
+        let templates = std::sync::Mutex::new(engine.take_templates());
+        upload(&mut engine, &templates, 0, 3);
+    }
+    let mut engine = Engine::open(&db, Config::default()).unwrap();
+    let templates = std::sync::Mutex::new(engine.take_templates());
+    upload(&mut engine, &templates, 3, 4);
+    drop(engine);
+    assert!(!promo_removed(&db, "p2"));
+    assert!(promo_removed(&db, "p3"));
+}
