@@ -19,6 +19,7 @@ Scorers (written from the benchmarks' own descriptions):
 
 import argparse
 import collections
+import datetime
 import gzip
 import html as htmllib
 import json
@@ -252,6 +253,7 @@ def eval_wcxb(ds, run):
     table = {}
     for name, res in results.items():
         f1s, with_hit, with_n, without_hit, without_n, dates = [], 0, 0, 0, 0, []
+        wrong = gold_is_modified = 0
         for p, d in items:
             g = d["ground_truth"]
             out = res.get(p, {})
@@ -264,12 +266,35 @@ def eval_wcxb(ds, run):
             for s in g.get("without") or []:
                 without_n += 1
                 without_hit += norm(s) not in nt
-            dates.append((date_of(g.get("publish_date")), date_of(out.get("date"))))
+            gold_date, date = date_of(g.get("publish_date")), date_of(out.get("date"))
+            dates.append((gold_date, date))
+            if gold_date and date and date != gold_date:
+                wrong += 1
+                # Extractors that report a modification date: is the gold that one?
+                gold_is_modified += date_of(out.get("modified")) == gold_date
         table[name] = {"word_f1": round(sum(f1s) / len(f1s), 4),
                        "with_found": round(with_hit / with_n, 4) if with_n else None,
                        "without_kept_out": round(without_hit / without_n, 4) if without_n else None,
-                       "date": date_scores(dates), **speed(res)}
-    return {"pages": len(items), "scores": table}
+                       "date": {**date_scores(dates), "wrong": wrong,
+                                "wrong_where_gold_is_the_modified_date": gold_is_modified},
+                       **speed(res)}
+    golds = [(p, date_of(d["ground_truth"].get("publish_date"))) for p, d in items]
+    absent = sum(1 for p, g in golds if g and not date_written_in(gzip.open(p).read(), g))
+    return {"pages": len(items), "gold_dates": sum(1 for _, g in golds if g),
+            "gold_dates_not_written_in_the_page": absent, "scores": table}
+
+
+def date_written_in(page, iso):
+    """Whether the page's HTML holds the date in a common written form (ISO, US, day first)."""
+    d = datetime.date.fromisoformat(iso)
+    forms = {iso, iso.replace("-", "/"), d.strftime("%Y%m%d"), d.strftime("%d.%m.%Y"),
+             d.strftime("%m/%d/%Y"), d.strftime("%d/%m/%Y"), f"{d.month}/{d.day}/{d.year}",
+             f"{d.strftime('%B')} {d.day}, {d.year}", d.strftime("%B %d, %Y"),
+             f"{d.strftime('%b')} {d.day}, {d.year}", d.strftime("%b %d, %Y"),
+             f"{d.strftime('%b')}. {d.day}, {d.year}", f"{d.day} {d.strftime('%B')} {d.year}",
+             f"{d.day} {d.strftime('%b')} {d.year}", d.strftime("%d %b %Y")}
+    text = page.decode("utf-8", "replace").lower()
+    return any(f.lower() in text for f in forms)
 
 
 L3S_SPAN = re.compile(r'<span class="x-nc-sel(\d)">(.*?)</span>', re.S)
