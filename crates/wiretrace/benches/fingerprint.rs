@@ -4,37 +4,17 @@
 //! each stage and both. Without a file it reads the seeds and the generated-looking text below,
 //! repeated; `python3 bench/reuse_gen.py` writes an `articles.jsonl` of real wire text to use.
 
+mod common;
+
 use std::time::Instant;
 
 use wiretrace::fingerprint::{keys, FingerprintParams};
 use wiretrace::text::tokenize;
 
-fn texts() -> Vec<String> {
-    if let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
-        let data = std::fs::read_to_string(&path).expect("read the articles file");
-        return data
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
-            .collect();
-    }
-    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds");
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(seeds).expect("examples/seeds") {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "txt") {
-            out.push(std::fs::read_to_string(path).unwrap());
-        }
-    }
-    let one = out.clone();
-    while out.len() < 5_000 {
-        out.extend(one.iter().cloned());
-    }
-    out
-}
+use common::texts;
 
 fn main() {
-    let texts = texts();
+    let texts = texts(5_000);
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     let params = FingerprintParams::default();
     let mb = bytes as f64 / 1e6;

@@ -565,36 +565,41 @@ impl Engine {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Fed>(256);
             let stop = &stop;
             let templates = &templates;
-            scope.spawn(move || {
-                let mut templates = templates.lock().unwrap_or_else(|e| e.into_inner());
-                let templates = &mut *templates;
-                for (n, file) in files.iter().enumerate() {
-                    let mut into_file = 0u64;
-                    read_file(file, limits, &mut |r| {
-                        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            // Named, so profiles tell reading from storing; failing to start it panics as
+            // `scope.spawn` would.
+            let reader = std::thread::Builder::new().name("wiretrace-read".into());
+            reader
+                .spawn_scoped(scope, move || {
+                    let mut templates = templates.lock().unwrap_or_else(|e| e.into_inner());
+                    let templates = &mut *templates;
+                    for (n, file) in files.iter().enumerate() {
+                        let mut into_file = 0u64;
+                        read_file(file, limits, &mut |r| {
+                            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                                return;
+                            }
+                            let fed = match r.and_then(|raw| prepare(raw, templates)) {
+                                Ok(prepared) => {
+                                    into_file =
+                                        (into_file + prepared.body.len() as u64).min(file.bytes);
+                                    Fed::Article {
+                                        prepared,
+                                        file: n,
+                                        into_file,
+                                    }
+                                }
+                                Err(e) => Fed::Skipped(e),
+                            };
+                            if tx.send(fed).is_err() {
+                                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                            }
+                        });
+                        if tx.send(Fed::FileDone { bytes: file.bytes }).is_err() {
                             return;
                         }
-                        let fed = match r.and_then(|raw| prepare(raw, templates)) {
-                            Ok(prepared) => {
-                                into_file =
-                                    (into_file + prepared.body.len() as u64).min(file.bytes);
-                                Fed::Article {
-                                    prepared,
-                                    file: n,
-                                    into_file,
-                                }
-                            }
-                            Err(e) => Fed::Skipped(e),
-                        };
-                        if tx.send(fed).is_err() {
-                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                        }
-                    });
-                    if tx.send(Fed::FileDone { bytes: file.bytes }).is_err() {
-                        return;
                     }
-                }
-            });
+                })
+                .expect("failed to spawn thread");
             let mut bytes_done = 0;
             let result = (|| -> Result<(), Error> {
                 loop {

@@ -1,6 +1,9 @@
 //! Helpers shared by the benches: a small random generator and Zipf draws, so the benches need
 //! no dependency.
 
+// Each bench compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
 /// xorshift64*: enough randomness for a benchmark.
 pub struct Rng(pub u64);
 
@@ -49,4 +52,30 @@ pub fn summary(mut ms: Vec<f64>) -> serde_json::Value {
         "p99": pct(0.99),
         "max": pct(1.0),
     })
+}
+
+/// The texts of the articles in the JSON Lines file named on the command line (each line's
+/// `text`), or else the seeds' texts repeated to `fallback` texts.
+pub fn texts(fallback: usize) -> Vec<String> {
+    if let Some(path) = std::env::args().skip(1).find(|a| !a.starts_with('-')) {
+        let data = std::fs::read_to_string(&path).expect("read the articles file");
+        return data
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+            .collect();
+    }
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/seeds");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(seeds).expect("examples/seeds") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            out.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let one = out.clone();
+    while out.len() < fallback {
+        out.extend(one.iter().cloned());
+    }
+    out
 }

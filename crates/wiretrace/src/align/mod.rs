@@ -3,7 +3,6 @@
 //! words), each chain is extended by a small local alignment and snapped to sentence edges.
 //! Several chains give several passages, so reordered paragraphs are found too.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -57,6 +56,10 @@ pub struct AlignedText {
     sentence_of: Vec<usize>,
     /// For each sentence, its first and one-past-last token.
     sentence_tokens: Vec<Range<usize>>,
+    /// The hash of each word n-gram of the default seed length with its position, sorted: a
+    /// text stays in the engine's cache and is aligned with many others, so its seeds are hashed
+    /// and sorted once.
+    sorted_grams: Vec<(u64, u32)>,
 }
 
 impl AlignedText {
@@ -78,13 +81,24 @@ impl AlignedText {
                 sentence_tokens[s].end = t + 1;
             }
         }
+        let sorted_grams =
+            sorted_with_positions(&ngram_hashes(&tokens, AlignParams::default().seed));
         AlignedText {
             text,
             tokens,
             sentences,
             sentence_of,
             sentence_tokens,
+            sorted_grams,
         }
+    }
+
+    /// The hashes of the text's seeds of `k` words, sorted, with their positions.
+    fn seed_grams(&self, k: usize) -> std::borrow::Cow<'_, [(u64, u32)]> {
+        if k == AlignParams::default().seed {
+            return self.sorted_grams.as_slice().into();
+        }
+        sorted_with_positions(&ngram_hashes(&self.tokens, k)).into()
     }
 
     fn hashes(&self, r: Range<usize>) -> Vec<u64> {
@@ -300,6 +314,18 @@ fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment 
     }
 }
 
+/// `grams` with their positions, sorted (by hash, then position), for finding seeds by binary
+/// search.
+fn sorted_with_positions(grams: &[u64]) -> Vec<(u64, u32)> {
+    let mut sorted: Vec<(u64, u32)> = grams
+        .iter()
+        .enumerate()
+        .map(|(j, &h)| (h, j as u32))
+        .collect();
+    sorted.sort_unstable();
+    sorted
+}
+
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
@@ -311,21 +337,42 @@ fn chain_seeds(
     p: AlignParams,
 ) -> Vec<(Range<usize>, Range<usize>)> {
     let k = p.seed;
-    let ha = ngram_hashes(&a.tokens, k);
-    let hb = ngram_hashes(&b.tokens, k);
-    let mut where_b: HashMap<u64, Vec<usize>> = HashMap::with_capacity(hb.len());
-    for (j, h) in hb.iter().enumerate() {
-        where_b.entry(*h).or_default().push(j);
-    }
+    let (sorted_a, sorted_b) = (a.seed_grams(k), b.seed_grams(k));
+    // Both sides' seeds sorted by hash, walked together: a seed is a pair of equal hashes.
     let mut seeds: Vec<(usize, usize)> = Vec::new();
-    for (i, h) in ha.iter().enumerate() {
-        if let Some(js) = where_b.get(h) {
-            if js.len() <= p.max_seed_repeats {
-                seeds.extend(js.iter().map(|&j| (i, j)));
+    let (mut x, mut y) = (0, 0);
+    while x < sorted_a.len() && y < sorted_b.len() {
+        let h = sorted_a[x].0;
+        match h.cmp(&sorted_b[y].0) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                // Runs of one hash are short (a repeated phrase), so they are walked.
+                let run = |sorted: &[(u64, u32)], from: usize| {
+                    from + sorted[from..].iter().take_while(|&&(g, _)| g == h).count()
+                };
+                let (x_end, y_end) = (run(&sorted_a, x), run(&sorted_b, y));
+                if y_end - y <= p.max_seed_repeats {
+                    for &(_, i) in &sorted_a[x..x_end] {
+                        seeds.extend(
+                            sorted_b[y..y_end]
+                                .iter()
+                                .map(|&(_, j)| (i as usize, j as usize)),
+                        );
+                    }
+                }
+                (x, y) = (x_end, y_end);
             }
         }
     }
+    seeds.sort_unstable();
     let reach = p.max_gap + k;
+    // Seeds per row (position in a) and column (position in b), and the last seed of each row:
+    // a seed whose row and column hold no other seed continues the seed just before it on its
+    // diagonal, when there is one, at least as well as any other chain would (see below).
+    let mut in_row = vec![0u32; a.tokens.len()];
+    let mut in_column = vec![0u32; b.tokens.len()];
+    let mut row_last = vec![usize::MAX; a.tokens.len()];
     // Scores in quarter words, so the chaining runs on integers; the seeds themselves, not their
     // indexes, so the inner loop reads one array.
     let mut alive = seeds;
@@ -335,8 +382,28 @@ fn chain_seeds(
     while !alive.is_empty() {
         score.clear();
         prev.clear();
+        in_row.fill(0);
+        in_column.fill(0);
+        for &(i, j) in &alive {
+            in_row[i] += 1;
+            in_column[j] += 1;
+        }
         for x in 0..alive.len() {
             let (si, sj) = alive[x];
+            row_last[si] = x;
+            // The seed one word back on the diagonal, alone in its row and column: every other
+            // predecessor of this seed is also one of that seed's, and reaches this one through
+            // it with at least the score it would have directly (one more word gained, never a
+            // skipped word more), so the search below would pick it; it is taken at once, which
+            // makes the long exact runs of a copy cost one step a seed.
+            if si > 0 && sj > 0 && in_row[si - 1] == 1 && in_column[sj - 1] == 1 {
+                let y = row_last[si - 1];
+                if y != usize::MAX && alive[y] == (si - 1, sj - 1) {
+                    score.push(score[y] + 4);
+                    prev.push(y);
+                    continue;
+                }
+            }
             let (mut best, mut from) = (4 * k as i64, usize::MAX);
             for y in (0..x).rev() {
                 let (pi, pj) = alive[y];
