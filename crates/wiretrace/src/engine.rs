@@ -242,6 +242,9 @@ pub struct TraceSummary {
     pub candidates: usize,
     /// Candidates found through a shared LSH band (likely whole near-duplicates).
     pub near_duplicate_candidates: usize,
+    /// Candidates not aligned because better ones already carry everything they share
+    /// (`IndexParams::max_cover`).
+    pub covered_candidates_skipped: usize,
     pub aligned_pairs: usize,
     pub passages: usize,
     pub stories: usize,
@@ -715,13 +718,14 @@ impl Engine {
         if self.memory.index.is_none() {
             self.memory.catch_up(&self.store)?;
         }
-        let (cands, _) = self
+        let (cands, search) = self
             .memory
             .index
             .as_ref()
             .expect("caught up")
             .candidates(&article_keys);
         summary.candidates += cands.len();
+        summary.covered_candidates_skipped += search.covered_skipped;
         summary.near_duplicate_candidates += cands.iter().filter(|c| c.bands > 0).count();
         summary.stage_seconds.candidates += t.elapsed().as_secs_f64();
         let t = Instant::now();

@@ -23,6 +23,11 @@ pub struct IndexParams {
     /// At most this many members of one LSH bucket are kept (the latest arrivals), so a story
     /// re-sent thousands of times still finds recent copies of itself.
     pub max_bucket: usize,
+    /// A candidate is dropped when fewer than `min_shared` of the anchors it shares with the
+    /// query are not yet shared by this many better-ranked candidates: the hundredth copy of a
+    /// wire then aligns with a few dozen earlier copies, not with all of them, while a copy
+    /// that also carries a second wire still finds that wire. 0 keeps every candidate.
+    pub max_cover: usize,
 }
 
 impl Default for IndexParams {
@@ -32,6 +37,7 @@ impl Default for IndexParams {
             min_shared: 3,
             max_candidates: 50,
             max_bucket: 16,
+            max_cover: 24,
         }
     }
 }
@@ -51,6 +57,8 @@ pub struct Candidate {
 pub struct SearchStats {
     pub anchors: usize,
     pub common_anchors_skipped: usize,
+    /// Candidates dropped because better ones already cover what they share (`max_cover`).
+    pub covered_skipped: usize,
 }
 
 /// Posting lists keyed by 32 bits of a 64-bit key. Truncation only merges the lists of unrelated
@@ -282,7 +290,7 @@ impl Index {
         let mut found: HashKeyMap<u32, (usize, usize)> = HashKeyMap::default();
         let mut stats = SearchStats {
             anchors: keys.anchors.len(),
-            common_anchors_skipped: 0,
+            ..SearchStats::default()
         };
         for &k in &keys.anchors {
             match self.anchors.get(k) {
@@ -315,7 +323,62 @@ impl Index {
                 .then(y.article.cmp(&x.article))
         });
         out.truncate(p.max_candidates);
+        if p.max_cover > 0 && out.len() > p.max_cover {
+            let before = out.len();
+            out = self.uncovered(keys, out);
+            stats.covered_skipped = before - out.len();
+        }
         (out, stats)
+    }
+
+    /// `ranked` without the candidates that share fewer than `min_shared` anchors with the query
+    /// not yet shared by `max_cover` candidates ranked before them; one found through LSH bands
+    /// alone (too short for anchors) is kept while fewer than `max_cover` such are.
+    fn uncovered(&self, keys: &Keys, ranked: Vec<Candidate>) -> Vec<Candidate> {
+        let p = self.params;
+        // Which of the query's anchors each candidate shares, as bits.
+        let words = keys.anchors.len().div_ceil(64).max(1);
+        let rank: HashKeyMap<u32, usize> = ranked
+            .iter()
+            .enumerate()
+            .map(|(n, c)| (c.article as u32, n))
+            .collect();
+        let mut bits = vec![0u64; ranked.len() * words];
+        for (i, &k) in keys.anchors.iter().enumerate() {
+            for a in self.anchors.get(k).unwrap_or(&[]) {
+                if let Some(&n) = rank.get(a) {
+                    bits[n * words + i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+        let mut cover = vec![0usize; keys.anchors.len()];
+        let mut by_bands_alone = 0;
+        let mut kept = Vec::with_capacity(ranked.len());
+        for (n, c) in ranked.into_iter().enumerate() {
+            let shared = &bits[n * words..(n + 1) * words];
+            let anchors = || {
+                shared.iter().enumerate().flat_map(|(w, &b)| {
+                    (0..64)
+                        .filter(move |x| b >> x & 1 == 1)
+                        .map(move |x| w * 64 + x)
+                })
+            };
+            let total = anchors().count();
+            let fresh = anchors().filter(|&i| cover[i] < p.max_cover).count();
+            let keep = if total < p.min_shared {
+                by_bands_alone < p.max_cover && {
+                    by_bands_alone += 1;
+                    true
+                }
+            } else {
+                fresh >= p.min_shared
+            };
+            if keep {
+                anchors().for_each(|i| cover[i] += 1);
+                kept.push(c);
+            }
+        }
+        kept
     }
 }
 
@@ -373,6 +436,7 @@ mod tests {
             min_shared: 2,
             max_candidates: 10,
             max_bucket: 4,
+            max_cover: 0,
         });
         idx.insert(1, &keys(&[10, 11, 12, 13, 99]));
         idx.insert(2, &keys(&[10, 50, 99]));
@@ -396,6 +460,7 @@ mod tests {
             min_shared: 2,
             max_candidates: 10,
             max_bucket: 2,
+            max_cover: 0,
         });
         idx.insert(
             1,
@@ -436,6 +501,47 @@ mod tests {
             bands: vec![77],
         });
         assert_eq!(c.iter().map(|c| c.article).collect::<Vec<_>>(), vec![4, 3]);
+    }
+
+    #[test]
+    fn candidates_that_add_nothing_past_max_cover_are_dropped() {
+        let mut idx = Index::new(IndexParams {
+            max_df: 100,
+            min_shared: 3,
+            max_candidates: 50,
+            max_bucket: 16,
+            max_cover: 4,
+        });
+        let wire: Vec<u64> = (0..20).collect();
+        // Ten copies of a wire, then one that also carries a second wire's paragraph.
+        for a in 1..=10 {
+            idx.insert(a, &keys(&wire));
+        }
+        let merged: Vec<u64> = wire.iter().copied().chain(100..110).collect();
+        idx.insert(11, &keys(&merged));
+        let (c, stats) = idx.candidates(&keys(&merged));
+        let found: Vec<i64> = c.iter().map(|c| c.article).collect();
+        // The merged copy shares most; then four copies of the wire carry all the rest.
+        assert_eq!(found, vec![11, 10, 9, 8]);
+        assert_eq!(stats.covered_skipped, 7);
+        // A query carrying the second wire alone still finds what carries it.
+        let (c, _) = idx.candidates(&keys(&(100..110).collect::<Vec<_>>()));
+        assert_eq!(c.iter().map(|c| c.article).collect::<Vec<_>>(), vec![11]);
+        // A new text sharing words with the copies beyond their common part is kept.
+        idx.insert(
+            12,
+            &keys(&wire.iter().copied().chain(200..205).collect::<Vec<_>>()),
+        );
+        let query: Vec<u64> = wire
+            .iter()
+            .copied()
+            .chain(100..110)
+            .chain(200..205)
+            .collect();
+        let (c, _) = idx.candidates(&keys(&query));
+        let found: Vec<i64> = c.iter().map(|c| c.article).collect();
+        assert!(found.contains(&12) && found.contains(&11), "{found:?}");
+        assert!(found.len() <= 6, "{found:?}");
     }
 
     #[test]
