@@ -128,7 +128,9 @@ def labelled(datasets, binary, show_misses):
         found_by_id = {a["id"]: a.get("quotes", []) for a in extract(binary, [f])}
     result = {}
     misses = []
-    for split in ("dev", "test", "fresh", "final", "all"):
+    # Splits in the order they were labelled (bench/quotes/README.md), then all of them.
+    splits = list(dict.fromkeys(lab["split"] for lab in labels)) + ["all"]
+    for split in splits:
         tp = nf = ng = sp_ok = 0
         by_kind = {"direct": [0, 0], "reported": [0, 0]}
         for lab in labels:
