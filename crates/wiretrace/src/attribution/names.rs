@@ -39,7 +39,7 @@ pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("report statement bulletin communique communiqué release post announcement assessment analysis letter \
          ministry department agency group company firm bank government council committee newspaper paper media \
-         broadcaster network union party office court coastguard army military police service board survey study \
+         broadcaster network channel station union party office court coastguard army military police service board survey study \
          website website's tweet club team embassy administration campaign foundation organisation organization \
          commission authority center centre institute operator airline airport force forces regulator watchdog \
          ruling verdict data figures filing indictment complaint documents records poll ministries departments \
@@ -74,7 +74,9 @@ pub static NOT_NAMES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          tomorrow the a an but and or so if as at in on of for to by from with it he she they we i you this that \
          these those there his her their its our my your however meanwhile earlier later last next after before \
          while when where what who which why how also since during under over about according despite although \
-         though yet still then now here read more")
+         though yet still then now here read more initially previously finally eventually subsequently \
+         additionally similarly separately recently reportedly ultimately originally furthermore moreover \
+         instead")
 });
 
 /// The word without a trailing possessive ("Pentagon's" → "Pentagon").

@@ -68,12 +68,24 @@ static CUES: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::L
      warned warns insisted insists argued argues asked asks confirmed confirms denied denies concluded concludes \
      continued continues reads read begins began recalled recalls acknowledged acknowledges admitted admits \
      stressed stresses emphasised emphasized urged urges declared declares observed commented comments remarked \
-     cautioned assured assures alleged alleges saying adding explaining telling warning noting claiming insisting \
-     arguing stressing"
+     cautioned assured assures alleged alleges complained complains responded responds saying adding explaining \
+     telling warning noting claiming insisting arguing stressing"
         .split_whitespace()
         .collect()
     },
 );
+
+/// Present-tense cues of a plural speaker ("critics claim that"); each is also a noun or an
+/// imperative, so it is a cue only after a word that cannot open a noun phrase.
+const PLURAL_CUES: &[&str] = &[
+    "claim", "argue", "insist", "explain", "announce", "confirm", "deny", "warn", "complain",
+];
+
+/// Words before which a noun phrase starts: after them, "claim" is a noun, not a cue.
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these",
+    "those", "no", "any", "every", "such", "each", "to",
+];
 
 /// Cues whose object is the person told ("told AFP that ...").
 const TELL: &[&str] = &[
@@ -618,6 +630,51 @@ fn is_cue(p: &str, toks: &[Tok], k: usize) -> bool {
     }
     let w = lower(p, &toks[k]);
     CUES.contains(w.as_str())
+        || PLURAL_CUES.contains(&w.as_str())
+            && k > 0
+            && (toks[k - 1].kind == Kind::Comma
+                || toks[k - 1].kind == Kind::Word
+                    && !DETERMINERS.contains(&lower(p, &toks[k - 1]).as_str()))
+}
+
+/// The end of the speaker phrase before cue `k`, leaving out a time or a connective between the
+/// speaker and the cue ("UNICEF this week said", "Critics, however, claim", "Lee on Monday
+/// said"); `None` when nothing is left out.
+fn speaker_end_before(p: &str, toks: &[Tok], from: usize, k: usize) -> Option<usize> {
+    let mut end = k;
+    while end > from + 1 {
+        let t = &toks[end - 1];
+        let left_out = match t.kind {
+            Kind::Comma => true,
+            Kind::Word => {
+                let w = lower(p, t);
+                is_time_word(&w)
+                    || matches!(
+                        w.as_str(),
+                        "this"
+                            | "last"
+                            | "next"
+                            | "on"
+                            | "also"
+                            | "again"
+                            | "earlier"
+                            | "later"
+                            | "previously"
+                            | "recently"
+                            | "however"
+                            | "though"
+                            | "too"
+                            | "meanwhile"
+                    )
+            }
+            _ => false,
+        };
+        if !left_out {
+            break;
+        }
+        end -= 1;
+    }
+    (end < k && toks[end - 1].kind == Kind::Word).then_some(end)
 }
 
 /// Find who speaks in a sentence: `according to X`, a cue after the clause (`..., X said`), or a
@@ -630,7 +687,11 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
     // Leading: the sentence opens with the speaker ("Moreno testified that ...").
     for &k in &cues {
         let from = intro_end(p, toks, k);
-        if let Some(sp) = speaker_phrase(p, &toks[from..k], char_base, 16) {
+        let phrase = speaker_phrase(p, &toks[from..k], char_base, 16).or_else(|| {
+            let end = speaker_end_before(p, toks, from, k)?;
+            speaker_phrase(p, &toks[from..end], char_base, 16)
+        });
+        if let Some(sp) = phrase {
             if !cue_fits(p, &toks[k], &sp) {
                 continue;
             }
@@ -853,6 +914,17 @@ fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
                 | "furthermore"
                 | "moreover"
                 | "instead"
+                | "initially"
+                | "previously"
+                | "finally"
+                | "eventually"
+                | "subsequently"
+                | "additionally"
+                | "similarly"
+                | "recently"
+                | "reportedly"
+                | "ultimately"
+                | "originally"
         ) {
             from += 1;
             // Skipping the connective's comma never runs past the cue ("But, said X").
@@ -982,14 +1054,15 @@ fn according_to(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> 
             .find(|&i| matches!(lower(p, &toks[i]).as_str(), "from" | "by" | "of" | "at"))?;
         speaker_phrase(p, &toks[from + 1..end], char_base, 8)
     })?;
-    let content = if k <= 1 || intro_end(p, toks, k) >= k {
-        // "According to X, CLAUSE." (or "But, according to X, CLAUSE.")
-        let after = toks
-            .get(end)
-            .filter(|t| t.kind == Kind::Comma)
-            .map(|t| t.end)?;
-        Some((after, toks.last()?.end))
+    // "According to X, CLAUSE." (or "But, according to X, CLAUSE.")
+    let clause_after = toks
+        .get(end)
+        .filter(|t| t.kind == Kind::Comma)
+        .and_then(|t| Some((t.end, toks.last()?.end)));
+    let content = if k <= 1 || intro_end(p, toks, k) >= k && clause_after.is_some() {
+        Some(clause_after?)
     } else {
+        // "CLAUSE, according to X." (an opening such as "At least 40 people died" is the clause).
         clause_before(p, toks, k.saturating_sub(1))
     };
     Some(Attribution {
@@ -1086,7 +1159,13 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                 | "notes"
                 | "acknowledged"
                 | "admitted"
-        ) {
+                | "complained"
+                | "complains"
+                | "complain"
+                | "responded"
+                | "responds"
+        ) && !pronoun_clause(p, toks, i)
+        {
             return None;
         }
         if TELL.contains(&cue.as_str()) {
@@ -1134,6 +1213,43 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
     }
     let last = toks.last()?;
     (first.start < last.end).then_some((first.start, last.end))
+}
+
+/// Whether a clause opens at `i` with a subject pronoun and its verb ("it would close", "they
+/// had agreed"): after "announced" without "that", that is a clause, not an object.
+fn pronoun_clause(p: &str, toks: &[Tok], i: usize) -> bool {
+    let word_at = |i: usize| {
+        toks.get(i)
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| lower(p, t))
+    };
+    word_at(i).is_some_and(|w| matches!(w.as_str(), "it" | "he" | "she" | "they" | "we" | "i"))
+        && word_at(i + 1).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "would"
+                    | "will"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "had"
+                    | "has"
+                    | "have"
+                    | "could"
+                    | "can"
+                    | "might"
+                    | "may"
+                    | "should"
+                    | "must"
+                    | "did"
+                    | "does"
+                    | "planned"
+                    | "plans"
+                    | "expected"
+                    | "expects"
+            )
+        })
 }
 
 /// Read a speaker phrase: a pronoun, a name with its titles ("Taliban spokesman Zabiullah
@@ -1654,7 +1770,8 @@ fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> O
     document_mention(body, &noun, sp.at).filter(|m| m.split_whitespace().count() > 1)
 }
 
-/// Heads that stand for the organisation an article is about ("the company said").
+/// Heads that stand for the organisation an article is about ("the company said", "the channel
+/// said").
 const STANDS_FOR_ORG: &[&str] = &[
     "company",
     "firm",
@@ -1669,6 +1786,12 @@ const STANDS_FOR_ORG: &[&str] = &[
     "airline",
     "operator",
     "insurer",
+    "channel",
+    "network",
+    "broadcaster",
+    "station",
+    "newspaper",
+    "paper",
 ];
 
 /// The named body a description refers to: "the department" → "U.S. Commerce Department",
@@ -1784,7 +1907,14 @@ fn document_mention(body: &str, noun: &str, before: usize) -> Option<String> {
 fn issued_document(body: &str, name: &str) -> Option<String> {
     for noun in ["report", "assessment", "statement", "communique"] {
         let pattern = format!("{name} {noun}");
-        if body.contains(&pattern) {
+        // The noun as a word: "Metro TV reported" names no report.
+        let whole = body.match_indices(&pattern).any(|(at, _)| {
+            !body[at + pattern.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        });
+        if whole {
             return Some(format!("the {pattern}"));
         }
     }
@@ -1797,6 +1927,71 @@ mod tests {
 
     fn one(text: &str) -> Vec<Quote> {
         find(&[text.to_string()])
+    }
+
+    #[test]
+    fn speakers_with_a_time_or_a_connective_before_the_cue_and_clauses_without_that() {
+        let cases = [
+            // A time between the speaker and the cue.
+            (
+                "The food agency this week said up to 900 farms could close.",
+                "food agency",
+                "up to 900 farms could close",
+            ),
+            (
+                "Mayor Ana Ruiz on Monday said the bridge would reopen.",
+                "Mayor Ana Ruiz",
+                "the bridge would reopen",
+            ),
+            // A parenthetical connective, and a plural speaker's present-tense cue.
+            (
+                "Critics, however, claim that the plan breaks the law.",
+                "Critics",
+                "the plan breaks the law",
+            ),
+            // "announced" with a pronoun clause and no "that".
+            (
+                "The airline announced it would close for a year.",
+                "airline",
+                "it would close for a year",
+            ),
+            // A trailing "according to" after a clause opening like an adverbial.
+            (
+                "At least 40 people died in the floods, according to the Red Cross.",
+                "Red Cross",
+                "At least 40 people died in the floods",
+            ),
+            // A sentence adverb is not part of the speaker.
+            (
+                "Initially Ms Okafor said she would resign.",
+                "Ms Okafor",
+                "she would resign",
+            ),
+        ];
+        for (text, speaker, content) in cases {
+            let q = one(text);
+            assert_eq!(q.len(), 1, "{text}: {q:#?}");
+            assert_eq!(q[0].speaker.as_deref(), Some(speaker), "{text}");
+            assert_eq!(q[0].text, content, "{text}");
+        }
+        // Nor is it part of the fullest name a speaker resolves to.
+        let q =
+            one("Initially Ms Okafor said she would resign. Later Ms Okafor said she would stay.");
+        assert_eq!(
+            q[1].speaker_resolved.as_deref(),
+            Some("Ms Okafor"),
+            "{q:#?}"
+        );
+        // A noun after a determiner is not a cue, nor is an object after "announced".
+        assert!(one("The claim that prices rose was wrong.").is_empty());
+        assert!(one("The airline announced its results for the year.").is_empty());
+    }
+
+    #[test]
+    fn the_channel_that_reported_is_the_speaker_of_what_the_channel_said() {
+        let q = one("The singer died on Saturday, Metro TV reported. \"Police found him at home,\" the channel said.");
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(q[1].speaker_resolved.as_deref(), Some("Metro TV"));
     }
 
     #[test]
