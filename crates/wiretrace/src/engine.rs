@@ -159,10 +159,21 @@ pub struct Prepared {
 
 /// Clean a raw document (learning its outlet's template) and find its quotes and actors.
 pub fn prepare(raw: RawDoc, templates: &mut SiteTemplates) -> Result<Prepared, InputError> {
+    prepare_with(raw, |article| {
+        templates.apply(article);
+        templates.take_learnt()
+    })
+}
+
+/// Extract, hash the text as read, take the outlet's template out with `apply_template` (which
+/// returns what the page taught), then prepare what is left.
+fn prepare_with(
+    raw: RawDoc,
+    apply_template: impl FnOnce(&mut Article) -> Learnt,
+) -> Result<Prepared, InputError> {
     let mut article = extract(&raw);
     let content_hash = content_hash(&article, &article.body_text());
-    templates.apply(&mut article);
-    let learnt = templates.take_learnt();
+    let learnt = apply_template(&mut article);
     Ok(Prepared {
         learnt,
         content_hash,
@@ -193,19 +204,12 @@ pub fn prepare_shared(
     raw: RawDoc,
     templates: &std::sync::Mutex<SiteTemplates>,
 ) -> Result<Prepared, InputError> {
-    let mut article = extract(&raw);
-    let content_hash = content_hash(&article, &article.body_text());
-    let learnt = match templates.lock() {
+    prepare_with(raw, |article| match templates.lock() {
         Ok(mut t) => {
-            t.apply(&mut article);
+            t.apply(article);
             t.take_learnt()
         }
         Err(_) => Learnt::default(),
-    };
-    Ok(Prepared {
-        learnt,
-        content_hash,
-        ..prepared(with_body(article, raw)?)
     })
 }
 
