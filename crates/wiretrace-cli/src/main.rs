@@ -63,6 +63,12 @@ enum Command {
         /// Print only the run's summary, not the stories it touched (for large runs).
         #[arg(long)]
         summary_only: bool,
+        /// Align a new article with at most about this many earlier carriers of each part of its
+        /// text (the best-ranked ones); a wire's hundredth copy then costs no more than its
+        /// tenth. Lower is faster and finds fewer of the pairs among a wire's many copies; 0
+        /// aligns every candidate.
+        #[arg(long, default_value_t = wiretrace::index::IndexParams::default().max_cover)]
+        max_cover: usize,
         #[command(flatten)]
         story: StoryArgs,
         #[command(flatten)]
@@ -315,11 +321,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db,
             quiet,
             summary_only,
+            max_cover,
             story,
             common,
         } => {
             let mut config = common.config();
             story.apply(&mut config)?;
+            config.index.max_cover = max_cover;
             let mut engine =
                 Engine::open(&db, config).with_context(|| format!("opening {}", db.display()))?;
             let mut progress = ProgressLine::new(quiet);

@@ -14,6 +14,8 @@ pub const MIN_PAGES: u32 = 3;
 /// Longer lines are never taken for furniture: a long paragraph repeated on one site is a
 /// story republished, which the reuse stage must see.
 const MAX_WORDS: usize = 40;
+/// Lines this long are weighed when telling a page republished from a new one.
+const PARAGRAPH_WORDS: usize = 15;
 /// Distinct lines remembered per site, so memory stays bounded on any corpus.
 const MAX_LINES_PER_SITE: usize = 200_000;
 
@@ -99,10 +101,12 @@ impl SiteTemplates {
         };
         let page = Self::page_key(&site, article);
         let counts = self.sites.entry(site.clone()).or_default();
+        let words: Vec<usize> = article.body.iter().map(|l| word_count(l)).collect();
         let keys: Vec<Option<u64>> = article
             .body
             .iter()
-            .map(|l| (word_count(l) <= MAX_WORDS).then(|| word_hash(&fold(l))))
+            .zip(&words)
+            .map(|(l, &w)| (w <= MAX_WORDS).then(|| word_hash(&fold(l))))
             .collect();
         let template =
             |k: &Option<u64>| k.is_some_and(|k| counts.get(&k).is_some_and(|&n| n >= MIN_PAGES));
@@ -128,6 +132,22 @@ impl SiteTemplates {
             return removed;
         }
         self.learnt.pages.push(page);
+        // A page a quarter of whose paragraphs the site has printed before is a story republished,
+        // updated or cut down (a wire's later versions), not a new page around the same
+        // furniture: counting it would make the story's own paragraphs the site's template after
+        // three versions.
+        // Only paragraph-length lines are weighed, since furniture (menus, promos) is short and
+        // can outweigh a brief's text.
+        let (mut known, mut paragraphs) = (0, 0);
+        for (k, &w) in keys.iter().zip(&words) {
+            if w >= PARAGRAPH_WORDS {
+                paragraphs += w;
+                known += w * k.is_some_and(|k| counts.contains_key(&k)) as usize;
+            }
+        }
+        if 4 * known > paragraphs {
+            return removed;
+        }
         let mut seen = HashSet::new();
         for k in keys.into_iter().flatten() {
             if seen.insert(k) && (counts.len() < MAX_LINES_PER_SITE || counts.contains_key(&k)) {
@@ -228,7 +248,14 @@ mod tests {
     fn long_paragraphs_and_whole_pages_are_kept() {
         let mut t = SiteTemplates::new();
         for i in 0..5 {
-            let mut a = page(&format!("https://x.example/a{i}"), &["Short line"]);
+            let mut a = page(
+                &format!("https://x.example/a{i}"),
+                &[&format!("Story {i} says something new."), "Short line"],
+            );
+            t.apply(&mut a);
+        }
+        for i in 0..5 {
+            let mut a = page(&format!("https://x.example/t{i}"), &["Short line"]);
             t.apply(&mut a);
             assert_eq!(a.body.len(), 1, "a page that is all template is kept whole");
         }
@@ -246,5 +273,35 @@ mod tests {
             SiteTemplates::site_of(&page("http://user@www.Example.com:80/p", &[])).as_deref(),
             Some("example.com:80")
         );
+    }
+
+    #[test]
+    fn a_story_the_site_publishes_again_is_not_its_template() {
+        let mut t = SiteTemplates::new();
+        let footer = "Follow us on social media";
+        let wire = [
+            "Officials said on Tuesday that the old river bridge would reopen to cars next month after repairs.",
+            "The work was delayed by the spring flooding, a spokesman for the city council told reporters.",
+            "Traffic has been diverted through the narrow streets of the old town since the end of March.",
+        ];
+        // The site's own stories around its footer, and the same wire story sent five times.
+        for i in 0..4 {
+            let mut a = page(
+                &format!("https://x.example/own{i}"),
+                &[&format!("Local story {i} about the harbour festival and its music."), footer],
+            );
+            t.apply(&mut a);
+        }
+        for i in 0..5 {
+            let update = format!("Update {i}: the council will meet again.");
+            let mut lines: Vec<&str> = wire.to_vec();
+            lines.push(&update);
+            lines.push(footer);
+            let mut a = page(&format!("https://x.example/wire{i}"), &lines);
+            t.apply(&mut a);
+            let mut want: Vec<String> = wire.iter().map(|s| s.to_string()).collect();
+            want.push(update.clone());
+            assert_eq!(a.body, want, "version {i} keeps the story, loses the footer");
+        }
     }
 }
