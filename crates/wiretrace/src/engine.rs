@@ -17,7 +17,7 @@ use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
 use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
-use crate::store::{OptionalRow, StoryState};
+use crate::store::{LinkTarget, OptionalRow, StoryState};
 use crate::story::{
     centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom,
     Profile, Similarity, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex, StoryParams,
@@ -395,6 +395,8 @@ struct Memory {
     params: IndexParams,
     stories: Option<StoryIndex>,
     terms: Option<TermStats>,
+    /// Stored articles as new articles linking to them saw them (`Reader::link_target`).
+    links_seen: lru::LruCache<i64, Arc<LinkTarget>>,
 }
 
 impl Memory {
@@ -407,6 +409,7 @@ impl Memory {
             params,
             stories: None,
             terms: None,
+            links_seen: lru::LruCache::new(std::num::NonZeroUsize::new(65_536).unwrap()),
         }
     }
 
@@ -433,6 +436,10 @@ impl Memory {
             index.insert(seq, &keys);
             upto = seq;
         })?;
+        if upto != self.upto {
+            // Another process stored articles, and may have moved earlier ones between groups.
+            self.links_seen.clear();
+        }
         self.upto = upto;
         let stories = self.stories.get_or_insert_with(StoryIndex::default);
         for (id, entry) in read.stories_after(stories.upto)? {
@@ -775,6 +782,7 @@ impl Engine {
         );
         let day = article.published.as_deref().and_then(day_number);
         let story_index = self.memory.stories.as_mut().expect("caught up");
+        let links_seen = &mut self.memory.links_seen;
         let story_seconds = &mut summary.stage_seconds.story;
         let figures = rounded(figures_share(&body, &text.tokens));
         let table = figures > MAX_FIGURES_SHARE;
@@ -793,7 +801,19 @@ impl Engine {
                 if matched < sp.min_link_words {
                     continue;
                 }
-                let o = r.link_target(*other)?;
+                // A wire's early copies are linked to by each later copy: what does not change
+                // (id, group text) is kept; the story is read each time.
+                let o = match links_seen.get(other) {
+                    Some(seen) => LinkTarget {
+                        story: r.story_of_article(*other)?,
+                        ..LinkTarget::clone(seen)
+                    },
+                    None => {
+                        let o = r.link_target(*other)?;
+                        links_seen.put(*other, Arc::new(o.clone()));
+                        o
+                    }
+                };
                 let carried = match &o.membership {
                     Some(m) => {
                         let carried = matched_words_within(&al.passages, &m.ranges);
@@ -885,6 +905,7 @@ impl Engine {
             }
             for &(_, other) in &adopted {
                 w.move_to_group(other, seq)?;
+                links_seen.pop(&other);
             }
             w.add_story_event(target, seq, if started { "started" } else { "joined" }, &decision)?;
             if !merged.is_empty() {

@@ -1026,6 +1026,14 @@ impl Reader<'_> {
         })
     }
 
+    /// The story article `seq` is in now (stories merge and split, so this is read each time).
+    pub fn story_of_article(&self, seq: i64) -> Result<i64> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT story FROM articles WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))?)
+    }
+
     pub fn last_seq(&self) -> Result<i64> {
         Ok(self
             .0
