@@ -16,8 +16,8 @@ use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
-use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
 use crate::store::{LinkTarget, OptionalRow, StoryState};
+use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
 use crate::story::{
     centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom,
     Profile, Similarity, Story, StoryArticle, StoryEntry, StoryEvent, StoryIndex, StoryParams,

@@ -192,3 +192,36 @@ fn a_merged_copy_stored_before_its_main_wire_moves_to_it_when_the_wire_arrives()
     assert_eq!(copy_group(&engine, "a-copy"), ga);
     assert_eq!(copy_group(&engine, "b-copy"), gb);
 }
+
+#[test]
+fn a_copy_of_the_second_wire_in_a_moved_round_up_joins_that_wire() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (wire("harbour", 12), other_wire(10));
+    // The round-up's outlet edited B's paragraphs a little; a later copy takes them from it.
+    let edited: Vec<String> = b[..3]
+        .iter()
+        .map(|p| p.replace("queued for", "waited for"))
+        .collect();
+    let mut round_up = a[..4].to_vec();
+    round_up.extend(edited.iter().cloned());
+    round_up.extend_from_slice(&a[4..8]);
+    let mut b_copy = edited.clone();
+    b_copy.push("Our correspondent in the capital adds that turnout looked lower than in the last election.".into());
+    let files = [
+        write_json(dir.path(), "1.json", "b", &b),
+        // Only B is stored yet, so the round-up joins B's group...
+        write_json(dir.path(), "2.json", "round-up", &round_up),
+        // ...and moves to A's when A arrives, which links to it first.
+        write_json(dir.path(), "3.json", "a", &a),
+        write_json(dir.path(), "4.json", "b-copy", &b_copy),
+    ];
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    engine.trace(&files, &mut |_| {}).unwrap();
+    let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
+    assert_ne!(ga, gb);
+    assert_eq!(copy_group(&engine, "round-up"), ga);
+    // The copy shares most words with the round-up, but B's text is no longer what makes the
+    // round-up a member of its group: the copy joins B (seen as the round-up is now, not as it
+    // was when A linked to it).
+    assert_eq!(copy_group(&engine, "b-copy"), gb);
+}

@@ -288,7 +288,10 @@ mod tests {
         for i in 0..4 {
             let mut a = page(
                 &format!("https://x.example/own{i}"),
-                &[&format!("Local story {i} about the harbour festival and its music."), footer],
+                &[
+                    &format!("Local story {i} about the harbour festival and its music."),
+                    footer,
+                ],
             );
             t.apply(&mut a);
         }
@@ -301,7 +304,10 @@ mod tests {
             t.apply(&mut a);
             let mut want: Vec<String> = wire.iter().map(|s| s.to_string()).collect();
             want.push(update.clone());
-            assert_eq!(a.body, want, "version {i} keeps the story, loses the footer");
+            assert_eq!(
+                a.body, want,
+                "version {i} keeps the story, loses the footer"
+            );
         }
     }
 }
