@@ -668,7 +668,7 @@ impl Engine {
         let read = self.store.read();
         let mut story_ids = BTreeSet::new();
         for seq in seqs {
-            story_ids.insert(read.article(seq)?.story);
+            story_ids.insert(read.story_of_article(seq)?);
         }
         summary.stories = story_ids.len();
         let stories = if options.stories {
@@ -1277,7 +1277,7 @@ impl Engine {
     pub fn story_of(&self, id: &str) -> Result<Option<i64>, Error> {
         let r = self.store.read();
         match r.seq_of(id)? {
-            Some(seq) => Ok(Some(r.article(seq)?.story)),
+            Some(seq) => Ok(Some(r.story_of_article(seq)?)),
             None => Ok(None),
         }
     }

@@ -415,7 +415,7 @@ impl Store {
             .map_err(open_err)?;
         // Copying the log into the database every 4 MB (SQLite's default) rewrote the same
         // index pages again and again during a large ingest; 64 MB lets one copy serve many
-        // batches (about 8% of a 30,000-article trace).
+        // batches (with term counts written in key order, 5% of a 30,000-article trace).
         conn.pragma_update(None, "wal_autocheckpoint", 16_384)
             .map_err(open_err)?;
         let mut store = Store {
