@@ -24,6 +24,7 @@ Real sets (../shared/datasets; each skipped when absent), with `wiretrace compar
     so precision and recall say how wiretrace's passages agree with verbatim re-sends and copies.
 
     python3 bench/reuse_eval.py [--sizes 1000,10000] [--dir GENERATED_DIR] [--skip-real]
+    WIRETRACE_BIN=/path/to/an/older/wiretrace python3 bench/reuse_eval.py ...   # score another build
 Standard library only.
 """
 import argparse
@@ -47,6 +48,9 @@ WORD = re.compile(r"\w+")
 
 
 def build():
+    """The wiretrace binary: `WIRETRACE_BIN` when set (to score another build), else this tree's."""
+    if os.environ.get("WIRETRACE_BIN"):
+        return os.environ["WIRETRACE_BIN"]
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "wiretrace-cli"], cwd=ROOT, check=True)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     return os.path.join(target, "release", "wiretrace")

@@ -9,14 +9,16 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::align::{align, align_texts, matched_words_within, AlignParams, AlignedText, Alignment};
+use crate::align::{
+    align, align_texts, mapped_within, matched_words_within, AlignParams, AlignedText, Alignment,
+};
 use crate::attribution;
 use crate::extract::template::{Learnt, SiteTemplates};
 use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
-use crate::store::{LinkTarget, OptionalRow, StoryState};
+use crate::store::{LinkTarget, Membership, OptionalRow, StoryState};
 use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
 use crate::story::{
     centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom,
@@ -793,10 +795,12 @@ impl Engine {
             // merged into it, or one merged into the other, is linked (its passages are kept) but
             // not joined, since joining every pair that shares a paragraph chains a large store
             // into a few giant groups.
-            let mut best: Option<(usize, i64, i64)> = None;
+            let mut best: Option<(usize, usize, i64)> = None;
             let mut adopted = Vec::new();
             let mut copied_from = Vec::new();
-            for (other, al) in &links {
+            // The links carrying member text of their articles' groups, with that text.
+            let mut carriers: Vec<(usize, Option<Membership>)> = Vec::new();
+            for (i, (other, al)) in links.iter().enumerate() {
                 let matched: usize = al.passages.iter().map(|p| p.matched_words).sum();
                 if matched < sp.min_link_words {
                     continue;
@@ -821,26 +825,34 @@ impl Engine {
                         // marks `other` as a copy of this article's wire stored before it, which a
                         // second wire put in that wire's group.
                         let outside = matched.saturating_sub(carried);
-                        if outside >= sp.min_link_words && outside > m.words {
-                            adopted.push((outside, *other));
+                        if !m.started && outside >= sp.min_link_words && outside > m.words {
+                            adopted.push((outside, i, m.ranges.clone()));
                         }
                         carried
                     }
                     None => matched,
                 };
-                if carried >= sp.min_link_words && best.is_none_or(|(words, _, _)| carried > words) {
-                    best = Some((carried, *other, o.story));
+                if carried >= sp.min_link_words {
+                    if best.is_none_or(|(words, _, _)| carried > words) {
+                        best = Some((carried, i, o.story));
+                    }
+                    carriers.push((i, o.membership));
                 }
                 copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched, "member_words": carried}));
             }
             // This article carries a wire whose earlier copies all sit in other wires' groups: it
             // starts the wire's group and takes them in.
-            let adopting = adopted.iter().map(|&(words, _)| words).max();
+            let adopting = adopted.iter().map(|&(words, _, _)| words).max();
             if adopting.is_some_and(|words| best.is_none_or(|(carried, _, _)| words > carried)) {
                 best = None;
             } else {
                 adopted.clear();
             }
+            // Starting a group, what it carries of other groups' text is not its group's text.
+            let group_text = match best {
+                Some(_) => None,
+                None => started_group_text(&links, &carriers, &adopted),
+            };
             let mut stories = BTreeSet::new();
             let recent_after = r.last_seq()? - sp.recent_arrivals;
             let (target, decision) = match best {
@@ -897,15 +909,15 @@ impl Engine {
                 }
             }
             w.merge_stories(target, &merged)?;
-            let seq = w.insert_article(&new, best.map(|(_, from, _)| from), target)?;
+            let seq = w.insert_article(&new, best.map(|(_, i, _)| links[i].0), group_text.as_ref(), target)?;
             for (other, al) in &links {
                 for p in &al.passages {
                     w.insert_passage(*other, seq, p)?;
                 }
             }
-            for &(_, other) in &adopted {
-                w.move_to_group(other, seq)?;
-                links_seen.pop(&other);
+            for &(_, i, _) in &adopted {
+                w.move_to_group(links[i].0, seq)?;
+                links_seen.pop(&links[i].0);
             }
             w.add_story_event(target, seq, if started { "started" } else { "joined" }, &decision)?;
             if !merged.is_empty() {
@@ -1362,6 +1374,78 @@ const TABLE_REASON: &str = "a table of figures joins a story only through shared
 
 /// The links a join event lists (`links_total` counts them all).
 const MAX_EVENT_LINKS: usize = 16;
+
+/// A whole text as a list of ranges.
+const ALL_TEXT: &[(usize, usize)] = &[(0, usize::MAX)];
+
+/// The group text (`Membership`) of a new article starting its copy group: its text but what
+/// it shares with the member text of other groups' articles (`carriers`: links, with their
+/// articles' member text, `None` for all of it), a second wire merged into it, and not with the
+/// other text of the articles it takes in (`adopted`: links, with their member text; the rest is
+/// its wire). `None`: all of its text.
+fn started_group_text(
+    links: &[(i64, Alignment)],
+    carriers: &[(usize, Option<Membership>)],
+    adopted: &[(usize, usize, Vec<(usize, usize)>)],
+) -> Option<Membership> {
+    let spans = |i: usize| {
+        links[i]
+            .1
+            .passages
+            .iter()
+            .map(|p| ((p.a_start, p.a_end), (p.b_start, p.b_end), p.matched_words))
+    };
+    let own = adopted
+        .iter()
+        .flat_map(|(_, i, member)| {
+            mapped_within(spans(*i), &subtract(ALL_TEXT.to_vec(), member.clone())).0
+        })
+        .collect();
+    let foreign = carriers
+        .iter()
+        .flat_map(|(i, m)| mapped_within(spans(*i), m.as_ref().map_or(ALL_TEXT, |m| &m.ranges)).0)
+        .collect();
+    let foreign = subtract(foreign, own);
+    if foreign.is_empty() {
+        return None;
+    }
+    Some(Membership {
+        ranges: subtract(ALL_TEXT.to_vec(), foreign),
+        words: 0,
+        started: true,
+    })
+}
+
+/// The parts of `ranges` outside every range of `minus`, sorted and merged.
+fn subtract(
+    mut ranges: Vec<(usize, usize)>,
+    mut minus: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    minus.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (mut s, e) in ranges {
+        for &(ms, me) in &minus {
+            if me <= s || ms >= e {
+                continue;
+            }
+            if ms > s {
+                out.push((s, ms));
+            }
+            s = s.max(me);
+            if s >= e {
+                break;
+            }
+        }
+        if s < e {
+            match out.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => out.push((s, e)),
+            }
+        }
+    }
+    out
+}
 
 /// Align `text` with each of `others`, on two threads when there are enough pairs to pay for the
 /// second and a core to run it (the writing thread is the one bottleneck of ingest; alignment is

@@ -225,3 +225,39 @@ fn a_copy_of_the_second_wire_in_a_moved_round_up_joins_that_wire() {
     // was when A linked to it).
     assert_eq!(copy_group(&engine, "b-copy"), gb);
 }
+
+#[test]
+fn a_copy_of_the_wire_a_group_starter_carried_joins_that_wire_not_the_starter() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (wire("harbour", 8), other_wire(8));
+    // The round-up carries A's last paragraphs and all of B; only A is stored when it comes.
+    let mut round_up = a[5..8].to_vec();
+    round_up.extend_from_slice(&b);
+    // B's own outlet ran A's first paragraphs, edited a little; a later copy takes them from it.
+    let edited: Vec<String> = a[..3]
+        .iter()
+        .map(|p| p.replace("reported", "announced"))
+        .collect();
+    let mut b_with_a = b.clone();
+    b_with_a.extend(edited.iter().cloned());
+    let mut a_copy = edited.clone();
+    a_copy.push(
+        "Our correspondent at the harbour adds that the inquiry may sit again next spring.".into(),
+    );
+    let files = [
+        write_json(dir.path(), "1.json", "a", &a),
+        // Joins A's group: A is the only wire stored that it carries.
+        write_json(dir.path(), "2.json", "round-up", &round_up),
+        // Shares more of the round-up's other text (B) than the round-up shares with A: it starts
+        // B's group and takes the round-up in. What it carries of A is not B's text.
+        write_json(dir.path(), "3.json", "b", &b_with_a),
+        write_json(dir.path(), "4.json", "a-copy", &a_copy),
+    ];
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    engine.trace(&files, &mut |_| {}).unwrap();
+    let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
+    assert_ne!(ga, gb);
+    assert_eq!(copy_group(&engine, "round-up"), gb);
+    // The copy shares most words with B's starter (the same edits), but only A's text.
+    assert_eq!(copy_group(&engine, "a-copy"), ga);
+}

@@ -17,6 +17,10 @@ pub struct AlignParams {
     pub seed: usize,
     /// Longest run of unmatched words (on either side) a passage may bridge.
     pub max_gap: usize,
+    /// Words one side has in a gap with (nearly) nothing facing them on the other side that end
+    /// a passage: a paragraph one outlet inserted into the wire, or a sentence it cut, is not
+    /// shared text. 0 bridges every gap up to `max_gap`.
+    pub max_insert: usize,
     /// Fewest matched words for a passage.
     pub min_words: usize,
     /// How far (in words) a passage end is extended by local alignment.
@@ -36,6 +40,7 @@ impl Default for AlignParams {
         AlignParams {
             seed: 4,
             max_gap: 40,
+            max_insert: 12,
             min_words: 10,
             extend: 24,
             snap: 4,
@@ -238,6 +243,43 @@ pub fn matched_words_within(passages: &[Passage], a_ranges: &[(usize, usize)]) -
     words.round() as usize
 }
 
+/// Where the parts of passages that lie within `ranges` on one side fall on the other side, and
+/// the matched words there. Each span is `(this side, other side, matched words)`; a part is
+/// mapped in proportion along its passage (alignment gaps make this approximate, which is all
+/// group membership needs). The ranges returned are sorted and merged.
+pub fn mapped_within(
+    spans: impl IntoIterator<Item = ((usize, usize), (usize, usize), usize)>,
+    ranges: &[(usize, usize)],
+) -> (Vec<(usize, usize)>, usize) {
+    let mut out = Vec::new();
+    let mut words = 0.0;
+    for ((s, e), (os, oe), matched) in spans {
+        if e <= s {
+            continue;
+        }
+        let scale = (oe.saturating_sub(os)) as f64 / (e - s) as f64;
+        for &(rs, re) in ranges {
+            let (from, to) = (rs.max(s), re.min(e));
+            if from >= to {
+                continue;
+            }
+            let start = os + ((from - s) as f64 * scale).floor() as usize;
+            let end = os + ((to - s) as f64 * scale).ceil() as usize;
+            out.push((start, end.min(oe)));
+            words += matched as f64 * (to - from) as f64 / (e - s) as f64;
+        }
+    }
+    out.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+    for (s, e) in out {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    (merged, words.round() as usize)
+}
+
 /// Align two texts.
 pub fn align_texts(a: &str, b: &str, params: AlignParams) -> Alignment {
     align(&AlignedText::new(a), &AlignedText::new(b), params)
@@ -254,6 +296,16 @@ pub fn align(a: &AlignedText, b: &AlignedText, params: AlignParams) -> Alignment
     align_ordered(a, b, params)
 }
 
+/// Part of an aligned region, between insertions (see `AlignParams::max_insert`).
+#[derive(Default)]
+struct Piece {
+    a: Range<usize>,
+    b: Range<usize>,
+    matched: usize,
+    unmatched: usize,
+    numeric: usize,
+}
+
 fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment {
     let regions = chain_seeds(a, b, p);
     let regions = extend_and_snap(a, b, regions, p);
@@ -261,46 +313,81 @@ fn align_ordered(a: &AlignedText, b: &AlignedText, p: AlignParams) -> Alignment 
     for (ra, rb) in regions {
         let (ha, hb) = (a.hashes(ra.clone()), b.hashes(rb.clone()));
         let diff = similar::capture_diff_slices(similar::Algorithm::Myers, &ha, &hb);
-        let mut matched = 0;
-        let (mut unmatched, mut numeric) = (0usize, 0usize);
+        // The region's pieces between insertions, each as its first and last matched token on
+        // both sides, its matched words, and its unmatched words (and how many are numbers).
+        // The region's own ends (snapped to sentence edges) are kept; pieces end inside it where
+        // matched words do.
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut open = Some(Piece {
+            a: ra.start..ra.start,
+            b: rb.start..rb.start,
+            ..Piece::default()
+        });
         for op in &diff {
             let (_, old, new) = op.as_tag_tuple();
             if let similar::DiffOp::Equal { len, .. } = op {
-                matched += len;
+                let piece = open.get_or_insert(Piece {
+                    a: ra.start + old.start..ra.start + old.start,
+                    b: rb.start + new.start..rb.start + new.start,
+                    ..Piece::default()
+                });
+                piece.a.end = ra.start + old.end;
+                piece.b.end = rb.start + new.end;
+                piece.matched += len;
                 continue;
             }
-            for t in old.map(|i| ra.start + i) {
-                unmatched += 1;
-                numeric += a.is_number(t) as usize;
+            let (longer, shorter) = (old.len().max(new.len()), old.len().min(new.len()));
+            if p.max_insert > 0 && longer >= p.max_insert && shorter * 4 <= longer {
+                pieces.extend(open.take());
+                continue;
             }
-            for t in new.map(|j| rb.start + j) {
-                unmatched += 1;
-                numeric += b.is_number(t) as usize;
+            if let Some(piece) = open.as_mut() {
+                for t in old.map(|i| ra.start + i) {
+                    piece.unmatched += 1;
+                    piece.numeric += a.is_number(t) as usize;
+                }
+                for t in new.map(|j| rb.start + j) {
+                    piece.unmatched += 1;
+                    piece.numeric += b.is_number(t) as usize;
+                }
             }
         }
-        if matched < p.min_words {
-            continue;
+        if let Some(mut last) = open {
+            (last.a.end, last.b.end) = (ra.end, rb.end);
+            pieces.push(last);
         }
-        let score = 2.0 * matched as f64 / (ra.len() + rb.len()) as f64;
-        // Two fillings of one template (weekly tables, crop forecasts: the same words around
-        // different figures) are not a copy of each other.
-        if score < p.template_score && numeric as f64 >= p.template_numbers * unmatched as f64 {
-            continue;
+        for piece in pieces {
+            let Piece {
+                a: ra,
+                b: rb,
+                matched,
+                unmatched,
+                numeric,
+            } = piece;
+            if matched < p.min_words {
+                continue;
+            }
+            let score = 2.0 * matched as f64 / (ra.len() + rb.len()) as f64;
+            // Two fillings of one template (weekly tables, crop forecasts: the same words around
+            // different figures) are not a copy of each other.
+            if score < p.template_score && numeric as f64 >= p.template_numbers * unmatched as f64 {
+                continue;
+            }
+            let sa = a.span(ra.clone());
+            let sb = b.span(rb.clone());
+            passages.push(Passage {
+                a_start: sa.start,
+                a_end: sa.end,
+                b_start: sb.start,
+                b_end: sb.end,
+                a_text: sa.text,
+                b_text: sb.text,
+                score: round3(score),
+                matched_words: matched,
+                a_tokens: ra,
+                b_tokens: rb,
+            });
         }
-        let sa = a.span(ra.clone());
-        let sb = b.span(rb.clone());
-        passages.push(Passage {
-            a_start: sa.start,
-            a_end: sa.end,
-            b_start: sb.start,
-            b_end: sb.end,
-            a_text: sa.text,
-            b_text: sb.text,
-            score: round3(score),
-            matched_words: matched,
-            a_tokens: ra,
-            b_tokens: rb,
-        });
     }
     passages.sort_by_key(|p| (p.a_start, p.b_start));
     let (a_copied, only_in_a) = coverage(a, passages.iter().map(|p| p.a_tokens.clone()));
@@ -618,6 +705,23 @@ mod tests {
     }
 
     #[test]
+    fn mapped_within_carries_the_covered_parts_to_the_other_side() {
+        // Two passages: 0..100 ↔ 1000..1200 (the other side twice as long), 200..300 ↔ 50..150.
+        let spans = [((0, 100), (1000, 1200), 20), ((200, 300), (50, 150), 40)];
+        assert_eq!(mapped_within(spans, &[]), (vec![], 0));
+        assert_eq!(
+            mapped_within(spans, &[(0, 1000)]),
+            (vec![(50, 150), (1000, 1200)], 60)
+        );
+        // The second half of the first passage; a quarter of the second, in two ranges that
+        // meet on the other side once mapped.
+        assert_eq!(
+            mapped_within(spans, &[(50, 150), (200, 215), (215, 225)]),
+            (vec![(50, 75), (1100, 1200)], 10 + 10)
+        );
+    }
+
+    #[test]
     fn one_template_filled_with_other_figures_is_not_a_copy() {
         let a = "Named-A 788.0 869.7 50.7 48.4 Unnamed-B 76.0 94.0 nil nil E.O.A-C 2.7 6.1 nil nil O.O.P-D nil nil nil nil Gr Total 866.7 969.8 50.7 48.4 prev wk";
         let b = "Named-A 576.6 620.6 164.7 164.7 Unnamed-B 29.6 16.0 nil nil E.O.A.-C 0.9 0.9 nil nil O.O.P.-D nil nil nil nil Gr Total 607.1 637.5 164.7 164.7 prev wk";
@@ -663,6 +767,33 @@ mod tests {
         assert_eq!(al.passages.len(), 2);
         assert_eq!(al.a_copied, 1.0);
         assert_eq!(al.b_copied, 1.0);
+    }
+
+    #[test]
+    fn a_paragraph_one_outlet_inserted_into_the_wire_splits_the_passage() {
+        let local = "Our reporter in the harbour town spoke to three fishermen who said the storm had cost them a week of work and most of their nets.";
+        let a = WIRE.to_string();
+        let (first, second) = a.split_once("\n\n").unwrap();
+        let b = format!("{first}\n\n{local}\n\n{second}");
+        let al = align_texts(&a, &b, AlignParams::default());
+        assert_eq!(al.passages.len(), 2, "{al:#?}");
+        assert!(al.passages.iter().all(|p| !p.b_text.contains("fishermen")));
+        assert_eq!(al.only_in_b.len(), 1);
+        assert_eq!(al.only_in_b[0].text, local);
+        // Bridged as one passage when inserts may be bridged.
+        let bridged = AlignParams {
+            max_insert: 0,
+            ..AlignParams::default()
+        };
+        assert_eq!(align_texts(&a, &b, bridged).passages.len(), 1);
+        // A sentence too short to be an insertion of its own is bridged.
+        let short = format!("{first}\n\nMore follows.\n\n{second}");
+        assert_eq!(
+            align_texts(&a, &short, AlignParams::default())
+                .passages
+                .len(),
+            1
+        );
     }
 
     #[test]

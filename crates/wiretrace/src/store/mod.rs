@@ -66,6 +66,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V6),
     Migration::Sql(V7),
     Migration::Sql(V8),
+    Migration::Sql(V9),
 ];
 
 const V1: &str = r#"
@@ -184,12 +185,46 @@ pub struct StoredArticle {
     pub story: i64,
 }
 
-/// What makes an article that joined a copy group a member of it: the character ranges of its
-/// body shared with the article it joined through, and the words matched there.
+/// What makes an article a member of its copy group. For one that joined the group: the
+/// character ranges of its body shared with the article it joined through, and the words
+/// matched there. For one that started it while carrying other groups' member text: its body
+/// but that text.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Membership {
     pub ranges: Vec<(usize, usize)>,
     pub words: usize,
+    /// The article started its group (it is never moved to another; `words` is 0).
+    pub started: bool,
+}
+
+impl Membership {
+    /// The ranges, as little-endian u32 starts and ends (the group text an article that started
+    /// its group keeps).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        self.ranges
+            .iter()
+            .flat_map(|&(s, e)| [clamp(s), clamp(e)])
+            .flat_map(u32::to_le_bytes)
+            .collect()
+    }
+
+    /// The group text of an article that started its group; `None` for bytes `to_bytes` did not
+    /// write.
+    pub fn started_from_bytes(bytes: &[u8]) -> Option<Membership> {
+        if bytes.len() % 8 != 0 {
+            return None;
+        }
+        let values: Vec<usize> = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+            .collect();
+        Some(Membership {
+            ranges: values.chunks_exact(2).map(|r| (r[0], r[1])).collect(),
+            words: 0,
+            started: true,
+        })
+    }
 }
 
 /// A stored article as a new article linking to it sees it (see [`Reader::link_target`]).
@@ -274,6 +309,12 @@ const V7: &str = "CREATE TABLE template_lines (
 /// with many copies holds dozens of other pairs' rows (4% of a trace in perf).
 const V8: &str = "CREATE INDEX passages_pair ON passages (b, a);
                   DROP INDEX passages_b;";
+
+/// Version 9 keeps, for an article that started its copy group while carrying other groups'
+/// member text (a second wire merged into it), the ranges of its body that are its own group's
+/// text (`Membership::to_bytes`). NULL: all of it, or the article joined a group (its member
+/// text is its passages with `copied_from`).
+const V9: &str = "ALTER TABLE articles ADD COLUMN group_text BLOB;";
 
 /// Which stories a story list shows. Every field left empty lets all through.
 #[derive(Debug, Clone, Default)]
@@ -992,12 +1033,16 @@ impl Reader<'_> {
     /// it a member of its copy group (its passages with the article it joined through; `None`
     /// when it started the group, so all of it counts).
     pub fn link_target(&self, seq: i64) -> Result<LinkTarget> {
-        let (id, story, from): (String, i64, Option<i64>) = self
+        let (id, story, from, group_text): (String, i64, Option<i64>, Option<Vec<u8>>) = self
             .0
-            .prepare_cached("SELECT id, story, copied_from FROM articles WHERE seq = ?1")?
-            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            .prepare_cached(
+                "SELECT id, story, copied_from, group_text FROM articles WHERE seq = ?1",
+            )?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         let membership = match from {
-            None => None,
+            None => group_text
+                .as_deref()
+                .and_then(Membership::started_from_bytes),
             Some(from) => {
                 // A pair's passages are kept under its later arrival (b); the article it joined
                 // through is usually earlier, but one it moved to (`Writer::move_to_group`) is later.
@@ -1219,18 +1264,21 @@ impl Writer<'_> {
 
     /// Insert an article in the copy group of the article it was copied from (a new group of its
     /// own when `None`) and in the given story; returns its arrival number.
+    /// Store `new` in `story`, in the copy group of `copied_from`, or in a group of its own
+    /// whose text is `group_text` (`None`: all of it).
     pub fn insert_article(
         &self,
         new: &NewArticle,
         copied_from: Option<i64>,
+        group_text: Option<&Membership>,
         story: i64,
     ) -> Result<i64> {
         let a = new.article;
         let seq = self.read().last_seq()? + 1;
         self.0.prepare_cached(
-            "INSERT INTO articles (seq, id, content_hash, title, source, url, published, dateline, credits, body, words, article, copy_group, story, copied_from)
+            "INSERT INTO articles (seq, id, content_hash, title, source, url, published, dateline, credits, body, words, article, copy_group, story, copied_from, group_text)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                     coalesce((SELECT copy_group FROM articles WHERE seq = ?14), ?1), ?13, ?14)",
+                     coalesce((SELECT copy_group FROM articles WHERE seq = ?14), ?1), ?13, ?14, ?15)",
         )?
         .execute(params![
             seq,
@@ -1247,6 +1295,7 @@ impl Writer<'_> {
             serde_json::to_string(a).unwrap(),
             story,
             copied_from,
+            group_text.map(Membership::to_bytes),
         ])?;
         self.0
             .prepare_cached("INSERT INTO article_keys (seq, keys) VALUES (?1, ?2)")?
@@ -1444,6 +1493,19 @@ mod tests {
     }
 
     #[test]
+    fn a_group_starters_text_reads_back_as_written() {
+        let m = Membership {
+            ranges: vec![(0, 120), (380, usize::MAX)],
+            words: 0,
+            started: true,
+        };
+        let back = Membership::started_from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back.ranges, vec![(0, 120), (380, u32::MAX as usize)]);
+        assert!(back.started);
+        assert_eq!(Membership::started_from_bytes(&[1, 2, 3]), None);
+    }
+
+    #[test]
     fn a_version_1_store_gets_its_index_keys_from_the_stored_bodies() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("w.db");
@@ -1547,7 +1609,7 @@ mod tests {
             sayings: None,
         };
         let story = w.new_story()?;
-        w.insert_article(&new, None, story)
+        w.insert_article(&new, None, None, story)
     }
 
     #[test]
