@@ -123,10 +123,43 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         .iter()
         .filter(|l| patterns::is_comment_byline(l))
         .count();
+    // Comment time stamps: three or more of one shape, and each but the last two has two later
+    // ones like it.
+    let stamps: Vec<Option<String>> = lines
+        .iter()
+        .map(|l| patterns::comment_stamp_shape(l))
+        .collect();
+    let stamp_again: Vec<bool> = (0..stamps.len())
+        .map(|i| {
+            stamps[i].is_some() && stamps[i + 1..].iter().filter(|s| **s == stamps[i]).count() >= 2
+        })
+        .collect();
     let mut body_words = 0;
     let mut in_comments = false;
     let mut section_comments: Vec<String> = Vec::new();
-    for (i, line) in lines.into_iter().enumerate() {
+    for (i, mut line) in lines.into_iter().enumerate() {
+        // A run-on line (the page's text in a few long lines) holding a comment heading: the
+        // body ends where it starts.
+        if !in_comments && word_count(&line) > RUN_ON_WORDS {
+            if let Some(at) = patterns::comment_heading_within(&line) {
+                if body_words + word_count(&line[..at]) >= COMMENTS_AFTER_WORDS {
+                    let rest = line.split_off(at);
+                    in_comments = true;
+                    section_comments.push(rest.clone());
+                    article.removed.push(Removed {
+                        text: rest,
+                        reason: Reason::Comment,
+                    });
+                    line = line.trim_end().to_string();
+                    if line.is_empty() {
+                        continue;
+                    }
+                    body_words += word_count(&line);
+                    article.body.push(line);
+                    continue;
+                }
+            }
+        }
         let key = fold(&line);
         // A comment section the extractor left in the text: its heading ("12 comments", not a
         // "Leave a comment" button), once the article has begun, ends the body; the lines
@@ -141,9 +174,8 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             article.removed.push(Removed { text: line, reason });
             continue;
         }
-        if comment_bylines >= 2
-            && body_words >= COMMENTS_AFTER_WORDS
-            && patterns::is_comment_byline(&line)
+        if body_words >= COMMENTS_AFTER_WORDS
+            && (comment_bylines >= 2 && patterns::is_comment_byline(&line) || stamp_again[i])
         {
             in_comments = true;
             section_comments.push(line.clone());
@@ -264,6 +296,9 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
 /// Body words a page must have shown before a comment-section heading ends its body; before
 /// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
 const COMMENTS_AFTER_WORDS: usize = 40;
+
+/// A line this long is a page's text run together, not a paragraph.
+const RUN_ON_WORDS: usize = 150;
 
 /// Smallest share of the main extractor's words that the second one must find before its
 /// opinion counts: below it, the second extractor has simply missed the article.
@@ -1069,6 +1104,75 @@ mod tests {
         let a = clean(&page("<p>Leave a comment</p>", ""), None);
         assert!(a.body_text().contains("Paragraph 9"));
         assert!(a.comments.is_empty());
+    }
+
+    #[test]
+    fn comments_known_by_their_repeated_time_stamps_end_the_body() {
+        let para = |i: usize| {
+            format!(
+                "<p>Paragraph {i} of the report says the river rose by two metres overnight and \
+                 the town council opened three shelters for families near the old bridge.</p>"
+            )
+        };
+        let article: String = (0..5).map(para).collect();
+        let comment = |name: &str, minute: usize, text: &str| {
+            format!("<p>BY</p><p>{name}</p><p>AT 01/08/08 05:{minute:02} PM</p><p>{text}</p>")
+        };
+        let comments = [
+            comment(
+                "RIVERFAN",
+                30,
+                "The council should have acted sooner, in my view.",
+            ),
+            comment("KIMY", 31, "Shelters were full by midnight already."),
+            comment(
+                "OLDBRIDGE",
+                44,
+                "My street was dry, so it was not that bad.",
+            ),
+        ]
+        .concat();
+        let page = format!(
+            "<html><head><title>River rises</title></head><body><div><h1>River rises</h1>\
+             <p>12:48 PM ON WED JAN 9 2008</p>{article}{comments}</div></body></html>"
+        );
+        let a = clean(&page, None);
+        let body = a.body_text();
+        assert!(body.contains("Paragraph 4"), "{body}");
+        assert!(!body.contains("acted sooner"), "{body}");
+        assert!(!body.contains("not that bad"), "{body}");
+        // Two stamps of one shape are not yet a comment list (quoted messages, a story's
+        // updates).
+        let two = [
+            comment(
+                "RIVERFAN",
+                30,
+                "The council should have acted sooner, in my view.",
+            ),
+            comment("KIMY", 31, "Shelters were full by midnight already."),
+        ]
+        .concat();
+        let page = page.replace(&comments, &two);
+        assert!(clean(&page, None).body_text().contains("acted sooner"));
+    }
+
+    #[test]
+    fn a_page_run_together_in_one_line_ends_at_its_comment_heading() {
+        let sentence = "The premiers said the meeting offered a good chance to discuss their \
+                        concerns with the prime minister, though nothing was announced. ";
+        let text = format!(
+            "{}Comments are now closed for this story McGuinty stop spending my money!",
+            sentence.repeat(12)
+        );
+        let page = format!(
+            "<html><head><title>Premiers meet</title></head><body><div><h1>Premiers meet</h1>\
+             <p>{text}</p></div></body></html>"
+        );
+        let a = clean(&page, None);
+        let body = a.body_text();
+        assert!(body.contains("nothing was announced"), "{body}");
+        assert!(!body.contains("stop spending"), "{body}");
+        assert!(a.comments.iter().any(|c| c.contains("stop spending")));
     }
 
     #[test]

@@ -111,6 +111,11 @@ static COMMENT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
           | join\s+the\s+(?:conversation|discussion)\b.*
           | \d+\s+(?:responses?|replies)(?:\s+to\b.*)?
           | (?:to\s+)?have\s+your\s+say\b.*
+          | comments?\s*\(\d+\).*
+          | (?:article|user|your)\s+comments?
+          | comments?\s+from\s+(?:our\s+)?(?:\w+\s+)?readers?
+          | comment\s+on\s+this\s+(?:article|story|post)\b.*
+          | (?:most\s+recent\s+of\s+\d+\s+)?talkbacks?(?:\(s\))?(?:\W.*)?
         )$",
     )
     .unwrap()
@@ -147,7 +152,76 @@ pub fn opens_comment_section(line: &str) -> bool {
 pub fn is_comment_byline(line: &str) -> bool {
     static BYLINE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)^\W*(?:posted|submitted)\s+by\s*:?\s+\S").unwrap());
-    word_count(line) <= 10 && BYLINE.is_match(line)
+    // A name, a place and a date and time: "Posted by: Al Spade, Bradford on 5:17pm Thu 17 Jan 08".
+    word_count(line) <= 14 && BYLINE.is_match(line)
+}
+
+/// Where a comment section's heading starts inside a run-on line (a page whose text came out
+/// as a few long lines: "... the premiers said. Comments are now closed for this story ..."),
+/// for the headings that do not occur in running text.
+pub fn comment_heading_within(line: &str) -> Option<usize> {
+    static WITHIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            // No word boundary first: run-on text glues words ("FergusonDo you have ...").
+            r"(?ix)(?:
+                comments?\s+(?:are|is)\s+(?:now\s+)?closed\s+(?:for|on)\s+this\s+(?:story|article|post)
+              | your\s+(?:views|thoughts|comments)\s+on\s+this\s+(?:story|article)\s*\?
+              | do\s+you\s+have\s+(?:any\s+)?comments\s+on\s+this\s+(?:story|article)\s*\?
+              | \d[\d,]*\s+comments\s+so\s+far
+            )",
+        )
+        .unwrap()
+    });
+    WITHIN.find(line).map(|m| m.start())
+}
+
+/// The shape of a line that is a comment's time stamp ("AT 01/08/08 05:30 PM", "Jan 09 2008
+/// 07:52 PM PST |"): a short line with a time of day and a date, up to its last digit, with
+/// runs of digits and of letters reduced to one class each. The stamps of one comment list
+/// share a shape; the article's own stamp is usually written another way.
+pub fn comment_stamp_shape(line: &str) -> Option<String> {
+    static TIME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b\.?)?").unwrap()
+    });
+    static DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?ix)\b(?:
+                \d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}
+              | (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b
+              | \d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*
+            )",
+        )
+        .unwrap()
+    });
+    // An article's own stamps and quoted mail headers name what the date is.
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\W*(?:date|sent|published|updated|modified|posted\s+on|last\s+updated)\b")
+            .unwrap()
+    });
+    if word_count(line) > 16
+        || !TIME.is_match(line)
+        || !DATE.is_match(line)
+        || LABELLED.is_match(line)
+    {
+        return None;
+    }
+    let end = line.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let mut shape = String::new();
+    for c in line[..end].chars() {
+        let class = if c.is_ascii_digit() {
+            '0'
+        } else if c.is_alphabetic() {
+            'a'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if !(shape.ends_with(class) && matches!(class, '0' | 'a' | ' ')) {
+            shape.push(class);
+        }
+    }
+    Some(shape)
 }
 
 /// A count of comments alone on its line ("12 comments"): on an index page, one per item.
@@ -332,6 +406,52 @@ pub fn credit_line(line: &str) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn comment_headings_and_stamps() {
+        for heading in [
+            "Comments (3), Blocked Comments (0):",
+            "Article Comments",
+            "Comments from Examiner Readers",
+            "Comment on this article or topic",
+            "Talkback - Add your opinion",
+            "Most Recent of 4 Talkback(s)",
+        ] {
+            assert!(opens_comment_section(heading), "{heading}");
+        }
+        assert!(is_comment_byline(
+            "Posted by: Al Spade, Bradford on 5:17pm Thu 17 Jan 08"
+        ));
+        let shape = comment_stamp_shape;
+        assert!(shape("AT 01/08/08 05:30 PM").is_some());
+        assert_eq!(shape("AT 01/08/08 05:30 PM"), shape("AT 01/09/08 11:02 AM"));
+        assert_eq!(
+            shape("Jan 09 2008 07:52 PM PST |"),
+            shape("Jan 10 2008 10:24 AM PST |")
+        );
+        assert_ne!(
+            shape("12:48 PM ON WED JAN 9 2008"),
+            shape("AT 01/08/08 05:30 PM")
+        );
+        // A time and no date, a date and no time, and labelled stamps are not comment stamps.
+        assert_eq!(shape("10:35 AM"), None);
+        assert_eq!(shape("January 8, 2008"), None);
+        assert_eq!(shape("Date: Fri, 1 Feb 2002 11:53:40 -0500 (EST)"), None);
+        assert_eq!(shape("Published on May 02, 2024 07:44 PM IST"), None);
+        let line = "The premiers met on Friday. Comments are now closed for this story Stop it!";
+        assert_eq!(
+            comment_heading_within(line).map(|at| &line[at..at + 8]),
+            Some("Comments")
+        );
+        assert_eq!(
+            comment_heading_within("said Scott FergusonDo you have comments on this story?"),
+            Some(19)
+        );
+        assert_eq!(
+            comment_heading_within("He had no comments on the story."),
+            None
+        );
+    }
 
     #[test]
     fn agencies_by_any_name() {
