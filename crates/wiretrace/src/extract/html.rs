@@ -134,7 +134,16 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             stamps[i].is_some() && stamps[i + 1..].iter().filter(|s| **s == stamps[i]).count() >= 2
         })
         .collect();
+    // Per line, the longest line after it and the words after it.
+    let (mut longest_after, mut words_after) = (vec![0; lines.len()], vec![0; lines.len()]);
+    for i in (0..lines.len().saturating_sub(1)).rev() {
+        let next = word_count(&lines[i + 1]);
+        longest_after[i] = longest_after[i + 1].max(next);
+        words_after[i] = words_after[i + 1] + next;
+    }
     let mut body_words = 0;
+    let mut longest_paragraph = 0;
+    let mut in_related = false;
     let mut in_comments = false;
     let mut section_comments: Vec<String> = Vec::new();
     for (i, mut line) in lines.into_iter().enumerate() {
@@ -185,6 +194,24 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             });
             continue;
         }
+        // A list of other articles' headlines under its heading, at the end of the article:
+        // the lines after it are all short, the article's paragraphs are not, and they are
+        // fewer words than the article before it (a box inside the article, or hard-wrapped
+        // text, goes on with more).
+        if in_related
+            || body_words >= COMMENTS_AFTER_WORDS
+                && longest_after[i] <= RELATED_ITEM_WORDS
+                && longest_paragraph > RELATED_ITEM_WORDS
+                && words_after[i] < body_words
+                && patterns::opens_related_list(&line)
+        {
+            in_related = true;
+            article.removed.push(Removed {
+                text: line,
+                reason: Reason::Sidebar,
+            });
+            continue;
+        }
         if patterns::is_comment_section(&line) {
             in_comments = body_words >= COMMENTS_AFTER_WORDS
                 && patterns::opens_comment_section(&line)
@@ -212,6 +239,7 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             Some(reason) => article.removed.push(Removed { text: line, reason }),
             None => {
                 body_words += word_count(&line);
+                longest_paragraph = longest_paragraph.max(word_count(&line));
                 article.body.push(line);
             }
         }
@@ -296,6 +324,9 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
 /// Body words a page must have shown before a comment-section heading ends its body; before
 /// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
 const COMMENTS_AFTER_WORDS: usize = 40;
+
+/// A line this long after a related-articles heading is article text, not a teaser.
+const RELATED_ITEM_WORDS: usize = 40;
 
 /// A line this long is a page's text run together, not a paragraph.
 const RUN_ON_WORDS: usize = 150;
@@ -1154,6 +1185,38 @@ mod tests {
         .concat();
         let page = page.replace(&comments, &two);
         assert!(clean(&page, None).body_text().contains("acted sooner"));
+    }
+
+    #[test]
+    fn a_related_list_after_the_article_is_a_sidebar_and_a_box_inside_it_is_not() {
+        let para = |i: usize| {
+            format!(
+                "<p>Paragraph {i} of the report says the river rose by two metres overnight and \
+                 the town council opened three shelters for families near the old bridge, while \
+                 engineers checked the embankments upstream and the police closed two roads to \
+                 traffic until the water level falls again.</p>"
+            )
+        };
+        let article: String = (0..4).map(para).collect();
+        let related = "<p>Related Posts:</p><p>Council approves new flood barrier</p>\
+                       <p>Bridge reopens after repairs</p>";
+        let page = |body: &str| {
+            format!(
+                "<html><head><title>River rises</title></head><body><div><h1>River rises</h1>\
+                 {body}</div></body></html>"
+            )
+        };
+        let a = clean(&page(&format!("{article}{related}")), None);
+        let body = a.body_text();
+        assert!(body.contains("Paragraph 3"), "{body}");
+        assert!(!body.contains("flood barrier"), "{body}");
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.reason == Reason::Sidebar && r.text.contains("flood barrier")));
+        // The same box with the article going on after it is left to the extractor.
+        let a = clean(&page(&format!("{article}{related}{}", para(9))), None);
+        assert!(a.body_text().contains("Paragraph 9"));
     }
 
     #[test]

@@ -156,6 +156,28 @@ pub fn is_comment_byline(line: &str) -> bool {
     word_count(line) <= 14 && BYLINE.is_match(line)
 }
 
+/// Headings over a list of other articles' headlines ("Related Posts:", "Also In The News",
+/// "Local Top Stories").
+pub fn opens_related_list(line: &str) -> bool {
+    static RELATED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?ix)^\W*(?:
+                (?:recent\s+)?related(?:\s+(?:articles?|stories|posts?|links|content|news|coverage|reading|items))?
+              | also\s+in\s+the\s+news
+              | on\s+this\s+topic
+              | more\s+(?:on|about)\s+this\s+(?:story|topic)
+              | (?:local\s+|other\s+)?top\s+stories
+              | more\s+(?:\w+\s+)?(?:news|stories|headlines)
+              | you\s+(?:may|might)\s+also\s+like
+              | recommended(?:\s+for\s+you)?
+              | most\s+(?:read|popular|viewed)
+            )\W*$",
+        )
+        .unwrap()
+    });
+    word_count(line) <= 6 && RELATED.is_match(line)
+}
+
 /// Where a comment section's heading starts inside a run-on line (a page whose text came out
 /// as a few long lines: "... the premiers said. Comments are now closed for this story ..."),
 /// for the headings that do not occur in running text.
@@ -451,6 +473,19 @@ mod tests {
             comment_heading_within("He had no comments on the story."),
             None
         );
+        for heading in [
+            "Related Posts:",
+            "RECENT RELATED ARTICLES",
+            "Also In The News",
+            "Local Top Stories",
+            "More tennis news...",
+        ] {
+            assert!(opens_related_list(heading), "{heading}");
+        }
+        assert!(!opens_related_list(
+            "Related: Council approves new flood barrier after vote"
+        ));
+        assert!(!opens_related_list("More than 200 people were evacuated"));
     }
 
     #[test]
