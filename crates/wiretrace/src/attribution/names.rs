@@ -67,10 +67,12 @@ pub static NAME_LINKS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("of de da del della di du van von der den bin ibn al el la le and for the")
 });
 
-/// Capitalised words that never name anyone: calendar words and sentence openers.
+/// Capitalised words that never name anyone: calendar words (holidays too: "in his New Year's
+/// address. He said ..." names no one) and sentence openers.
 pub static NOT_NAMES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("monday tuesday wednesday thursday friday saturday sunday january february march april may june july august \
          september october november december jan feb mar apr jun jul aug sep sept oct nov dec today yesterday \
+         year christmas easter thanksgiving ramadan hanukkah halloween diwali \
          tomorrow the a an but and or so if as at in on of for to by from with it he she they we i you this that \
          these those there his her their its our my your however meanwhile earlier later last next after before \
          while when where what who which why how also since during under over about according despite although \

@@ -2179,6 +2179,16 @@ mod tests {
     }
 
     #[test]
+    fn a_holiday_is_no_one_a_pronoun_stands_for() {
+        let q = one("President Xi Jinping spoke in his New Year's address on Dec 31. He said that \"only hard work will make dreams come true\".");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(
+            q[0].speaker_resolved.as_deref(),
+            Some("President Xi Jinping")
+        );
+    }
+
+    #[test]
     fn embedded_quote_with_trailing_speaker() {
         let q = one("The violence unleashed by the Taliban is \u{201C}running against the spirit of commitment for peace\u{201D}, President Ashraf Ghani told the cabinet on June 22.");
         assert_eq!(q.len(), 1, "{q:#?}");
