@@ -1099,14 +1099,19 @@ mod tests {
         );
     }
 
+    /// A numbered paragraph of a made-up flood report, long enough to be article text.
+    fn river_paragraph(i: usize) -> String {
+        format!(
+            "<p>Paragraph {i} of the report says the river rose by two metres overnight and the \
+             town council opened three shelters for families near the old bridge, while engineers \
+             checked the embankments upstream and the police closed two roads to traffic until \
+             the water level falls again.</p>"
+        )
+    }
+
     #[test]
     fn a_comment_section_left_in_the_text_ends_the_body() {
-        let para = |i: usize| {
-            format!(
-                "<p>Paragraph {i} of the report says the river rose by two metres overnight and \
-                 the town council opened three shelters for families near the old bridge.</p>"
-            )
-        };
+        let para = river_paragraph;
         let article: String = (0..4).map(para).collect();
         let page = |middle: &str, tail: &str| {
             format!(
@@ -1139,12 +1144,7 @@ mod tests {
 
     #[test]
     fn comments_known_by_their_repeated_time_stamps_end_the_body() {
-        let para = |i: usize| {
-            format!(
-                "<p>Paragraph {i} of the report says the river rose by two metres overnight and \
-                 the town council opened three shelters for families near the old bridge.</p>"
-            )
-        };
+        let para = river_paragraph;
         let article: String = (0..5).map(para).collect();
         let comment = |name: &str, minute: usize, text: &str| {
             format!("<p>BY</p><p>{name}</p><p>AT 01/08/08 05:{minute:02} PM</p><p>{text}</p>")
@@ -1189,14 +1189,7 @@ mod tests {
 
     #[test]
     fn a_related_list_after_the_article_is_a_sidebar_and_a_box_inside_it_is_not() {
-        let para = |i: usize| {
-            format!(
-                "<p>Paragraph {i} of the report says the river rose by two metres overnight and \
-                 the town council opened three shelters for families near the old bridge, while \
-                 engineers checked the embankments upstream and the police closed two roads to \
-                 traffic until the water level falls again.</p>"
-            )
-        };
+        let para = river_paragraph;
         let article: String = (0..4).map(para).collect();
         let related = "<p>Related Posts:</p><p>Council approves new flood barrier</p>\
                        <p>Bridge reopens after repairs</p>";
