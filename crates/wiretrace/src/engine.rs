@@ -818,9 +818,11 @@ impl Engine {
                         o
                     }
                 };
+                let mut confirmed = None;
                 let carried = match &o.membership {
                     Some(m) => {
                         let carried = matched_words_within(&al.passages, &m.ranges);
+                        confirmed = m.confirmed.as_ref().map(|c| matched_words_within(&al.passages, c));
                         // Sharing more of `other`'s other text than `other` shares with its group
                         // marks `other` as a copy of this article's wire stored before it, which a
                         // second wire put in that wire's group.
@@ -832,7 +834,7 @@ impl Engine {
                     }
                     None => matched,
                 };
-                if carried >= sp.min_link_words {
+                if carried >= sp.min_link_words && confirmed.is_none_or(|c| c >= sp.min_link_words) {
                     if best.is_none_or(|(words, _, _)| carried > words) {
                         best = Some((carried, i, o.story));
                     }
@@ -850,7 +852,7 @@ impl Engine {
             }
             // Starting a group, what it carries of other groups' text is not its group's text.
             let group_text = match best {
-                Some(_) => None,
+                Some((_, i, _)) => joined_group_text(&links[i].1, &carriers, i),
                 None => started_group_text(&links, &carriers, &adopted),
             };
             let mut stories = BTreeSet::new();
@@ -1413,6 +1415,33 @@ fn started_group_text(
         ranges: subtract(ALL_TEXT.to_vec(), foreign),
         words: 0,
         started: true,
+        confirmed: None,
+    })
+}
+
+/// What of a new article's member text, joining its group through `links[i]`, confirms it as the
+/// group's (`Membership::confirmed`): its passages with that article, whole, that overlap that
+/// article's confirmed member text. `None`: all of it.
+fn joined_group_text(
+    al: &Alignment,
+    carriers: &[(usize, Option<Membership>)],
+    i: usize,
+) -> Option<Membership> {
+    let member = carriers.iter().find(|(j, _)| *j == i)?.1.as_ref()?;
+    let confirmed = member.confirmed.as_ref().unwrap_or(&member.ranges);
+    let within = |p: &crate::align::Passage| {
+        let overlap: usize = confirmed
+            .iter()
+            .map(|&(s, e)| e.min(p.a_end).saturating_sub(s.max(p.a_start)))
+            .sum();
+        4 * overlap >= p.a_end - p.a_start
+    };
+    let kept: Vec<&crate::align::Passage> = al.passages.iter().filter(|p| within(p)).collect();
+    Some(Membership {
+        ranges: kept.iter().map(|p| (p.b_start, p.b_end)).collect(),
+        words: kept.iter().map(|p| p.matched_words).sum(),
+        started: false,
+        confirmed: None,
     })
 }
 

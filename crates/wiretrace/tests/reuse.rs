@@ -261,3 +261,40 @@ fn a_copy_of_the_wire_a_group_starter_carried_joins_that_wire_not_the_starter() 
     // The copy shares most words with B's starter (the same edits), but only A's text.
     assert_eq!(copy_group(&engine, "a-copy"), ga);
 }
+
+#[test]
+fn a_second_wire_two_copies_of_a_wire_carry_does_not_become_that_wires_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (wire("harbour", 8), other_wire(4));
+    let edited = |paras: &[String]| -> Vec<String> {
+        paras
+            .iter()
+            .map(|p| p.replace("reported", "announced"))
+            .collect()
+    };
+    // Two outlets' copies of A, one with B's first paragraphs after it, one before: the second
+    // takes A's text from the first (the same edits), so it joins through it, and the two share
+    // B's paragraphs too.
+    let mut first = edited(&a);
+    first.extend_from_slice(&b[..3]);
+    let mut second = b[..3].to_vec();
+    second.extend(edited(&a));
+    let mut b_copy = b[..3].to_vec();
+    b_copy.push(
+        "Our correspondent in the capital adds that turnout looked lower than in the last election."
+            .into(),
+    );
+    let files = [
+        write_json(dir.path(), "1.json", "a", &a),
+        write_json(dir.path(), "2.json", "first", &first),
+        write_json(dir.path(), "3.json", "second", &second),
+        // The first copy of B stored: it shares B's text with both copies of A.
+        write_json(dir.path(), "4.json", "b-copy", &b_copy),
+    ];
+    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
+    engine.trace(&files, &mut |_| {}).unwrap();
+    let ga = copy_group(&engine, "a");
+    assert_eq!(copy_group(&engine, "first"), ga);
+    assert_eq!(copy_group(&engine, "second"), ga);
+    assert_ne!(copy_group(&engine, "b-copy"), ga);
+}

@@ -195,34 +195,45 @@ pub struct Membership {
     pub words: usize,
     /// The article started its group (it is never moved to another; `words` is 0).
     pub started: bool,
+    /// For an article that joined: the part of its member text a new article must share to join
+    /// through it (its passages, whole, that overlap this part of the article it joined
+    /// through), so a second wire that two copies of a wire both carry is not taken for the
+    /// wire. `None`: all of it.
+    pub confirmed: Option<Vec<(usize, usize)>>,
 }
 
 impl Membership {
-    /// The ranges, as little-endian u32 starts and ends (the group text an article that started
-    /// its group keeps).
+    /// Little-endian u32s: for an article that joined its group, the words first; then each
+    /// range's start and end.
     pub fn to_bytes(&self) -> Vec<u8> {
         let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-        self.ranges
-            .iter()
-            .flat_map(|&(s, e)| [clamp(s), clamp(e)])
+        let words = (!self.started).then_some(clamp(self.words));
+        words
+            .into_iter()
+            .chain(self.ranges.iter().flat_map(|&(s, e)| [clamp(s), clamp(e)]))
             .flat_map(u32::to_le_bytes)
             .collect()
     }
 
-    /// The group text of an article that started its group; `None` for bytes `to_bytes` did not
-    /// write.
-    pub fn started_from_bytes(bytes: &[u8]) -> Option<Membership> {
-        if bytes.len() % 8 != 0 {
-            return None;
-        }
+    /// What `to_bytes` wrote for an article that `started` its group or joined it; `None` for
+    /// bytes it did not write.
+    pub fn from_bytes(bytes: &[u8], started: bool) -> Option<Membership> {
         let values: Vec<usize> = bytes
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
             .collect();
+        let (words, ranges) = match started {
+            true => (0, &values[..]),
+            false => (*values.first()?, &values[1..]),
+        };
+        if bytes.len() % 4 != 0 || ranges.len() % 2 != 0 {
+            return None;
+        }
         Some(Membership {
-            ranges: values.chunks_exact(2).map(|r| (r[0], r[1])).collect(),
-            words: 0,
-            started: true,
+            ranges: ranges.chunks_exact(2).map(|r| (r[0], r[1])).collect(),
+            words,
+            started,
+            confirmed: None,
         })
     }
 }
@@ -1042,7 +1053,7 @@ impl Reader<'_> {
         let membership = match from {
             None => group_text
                 .as_deref()
-                .and_then(Membership::started_from_bytes),
+                .and_then(|b| Membership::from_bytes(b, true)),
             Some(from) => {
                 // A pair's passages are kept under its later arrival (b); the article it joined
                 // through is usually earlier, but one it moved to (`Writer::move_to_group`) is later.
@@ -1061,6 +1072,10 @@ impl Reader<'_> {
                     m.ranges.push((start.max(0) as usize, end.max(0) as usize));
                     m.words += r.get::<_, i64>(4)?.max(0) as usize;
                 }
+                m.confirmed = group_text
+                    .as_deref()
+                    .and_then(|b| Membership::from_bytes(b, false))
+                    .map(|c| c.ranges);
                 Some(m)
             }
         };
@@ -1335,7 +1350,7 @@ impl Writer<'_> {
     pub fn move_to_group(&self, seq: i64, through: i64) -> Result<()> {
         self.0
             .prepare_cached(
-                "UPDATE articles SET copied_from = ?2, copy_group = (SELECT copy_group FROM articles WHERE seq = ?2) WHERE seq = ?1",
+                "UPDATE articles SET copied_from = ?2, group_text = NULL, copy_group = (SELECT copy_group FROM articles WHERE seq = ?2) WHERE seq = ?1",
             )?
             .execute([seq, through])?;
         Ok(())
@@ -1498,11 +1513,22 @@ mod tests {
             ranges: vec![(0, 120), (380, usize::MAX)],
             words: 0,
             started: true,
+            confirmed: None,
         };
-        let back = Membership::started_from_bytes(&m.to_bytes()).unwrap();
+        let back = Membership::from_bytes(&m.to_bytes(), true).unwrap();
         assert_eq!(back.ranges, vec![(0, 120), (380, u32::MAX as usize)]);
         assert!(back.started);
-        assert_eq!(Membership::started_from_bytes(&[1, 2, 3]), None);
+        assert_eq!(Membership::from_bytes(&[1, 2, 3], true), None);
+        let joined = Membership {
+            ranges: vec![(10, 20)],
+            words: 7,
+            started: false,
+            confirmed: None,
+        };
+        assert_eq!(
+            Membership::from_bytes(&joined.to_bytes(), false),
+            Some(joined)
+        );
     }
 
     #[test]
