@@ -321,10 +321,10 @@ const V7: &str = "CREATE TABLE template_lines (
 const V8: &str = "CREATE INDEX passages_pair ON passages (b, a);
                   DROP INDEX passages_b;";
 
-/// Version 9 keeps, for an article that started its copy group while carrying other groups'
-/// member text (a second wire merged into it), the ranges of its body that are its own group's
-/// text (`Membership::to_bytes`). NULL: all of it, or the article joined a group (its member
-/// text is its passages with `copied_from`).
+/// Version 9 keeps what of each article's member text is its group's (`Membership::to_bytes`):
+/// for an article that started its group while carrying other groups' member text (a second wire
+/// merged into it), its body but that text; for one that joined, its confirmed text
+/// (`Membership::confirmed`). NULL: all of it (or an article stored before version 9).
 const V9: &str = "ALTER TABLE articles ADD COLUMN group_text BLOB;";
 
 /// Which stories a story list shows. Every field left empty lets all through.
