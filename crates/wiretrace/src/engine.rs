@@ -850,7 +850,8 @@ impl Engine {
             } else {
                 adopted.clear();
             }
-            // Starting a group, what it carries of other groups' text is not its group's text.
+            // What of its text is its group's: joining, what it shares with the confirmed text of
+            // the article it joins through; starting a group, all but other groups' text.
             let group_text = match best {
                 Some((_, i, _)) => joined_group_text(&links[i].1, &carriers, i),
                 None => started_group_text(&links, &carriers, &adopted),
@@ -1429,14 +1430,11 @@ fn joined_group_text(
 ) -> Option<Membership> {
     let member = carriers.iter().find(|(j, _)| *j == i)?.1.as_ref()?;
     let confirmed = member.confirmed.as_ref().unwrap_or(&member.ranges);
-    let within = |p: &crate::align::Passage| {
-        let overlap: usize = confirmed
-            .iter()
-            .map(|&(s, e)| e.min(p.a_end).saturating_sub(s.max(p.a_start)))
-            .sum();
-        4 * overlap >= p.a_end - p.a_start
-    };
-    let kept: Vec<&crate::align::Passage> = al.passages.iter().filter(|p| within(p)).collect();
+    let kept: Vec<&crate::align::Passage> = al
+        .passages
+        .iter()
+        .filter(|p| 4 * p.a_covered_by(confirmed) >= p.a_end - p.a_start)
+        .collect();
     Some(Membership {
         ranges: kept.iter().map(|p| (p.b_start, p.b_end)).collect(),
         words: kept.iter().map(|p| p.matched_words).sum(),

@@ -232,15 +232,22 @@ pub fn matched_words_within(passages: &[Passage], a_ranges: &[(usize, usize)]) -
         .iter()
         .filter(|p| p.a_end > p.a_start)
         .map(|p| {
-            let covered: usize = a_ranges
-                .iter()
-                .map(|&(s, e)| e.min(p.a_end).saturating_sub(s.max(p.a_start)))
-                .sum();
+            let covered = p.a_covered_by(a_ranges);
             p.matched_words as f64
                 * (covered.min(p.a_end - p.a_start) as f64 / (p.a_end - p.a_start) as f64)
         })
         .sum();
     words.round() as usize
+}
+
+impl Passage {
+    /// How many characters of side a `a_ranges` cover (ranges that overlap count twice).
+    pub fn a_covered_by(&self, a_ranges: &[(usize, usize)]) -> usize {
+        a_ranges
+            .iter()
+            .map(|&(s, e)| e.min(self.a_end).saturating_sub(s.max(self.a_start)))
+            .sum()
+    }
 }
 
 /// Where the parts of passages that lie within `ranges` on one side fall on the other side, and
