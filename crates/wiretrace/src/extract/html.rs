@@ -125,15 +125,15 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         .count();
     // Comment time stamps: three or more of one shape, and each but the last two has two later
     // ones like it.
-    let stamps: Vec<Option<String>> = lines
-        .iter()
-        .map(|l| patterns::comment_stamp_shape(l))
-        .collect();
-    let stamp_again: Vec<bool> = (0..stamps.len())
-        .map(|i| {
-            stamps[i].is_some() && stamps[i + 1..].iter().filter(|s| **s == stamps[i]).count() >= 2
-        })
-        .collect();
+    let mut stamp_again = vec![false; lines.len()];
+    let mut later: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, line) in lines.iter().enumerate().rev() {
+        if let Some(shape) = patterns::comment_stamp_shape(line) {
+            let seen = later.entry(shape).or_default();
+            stamp_again[i] = *seen >= 2;
+            *seen += 1;
+        }
+    }
     // Per line, the longest line after it and the words after it.
     let (mut longest_after, mut words_after) = (vec![0; lines.len()], vec![0; lines.len()]);
     for i in (0..lines.len().saturating_sub(1)).rev() {
