@@ -912,7 +912,7 @@ impl Engine {
                 }
             }
             w.merge_stories(target, &merged)?;
-            let seq = w.insert_article(&new, best.map(|(_, i, _)| links[i].0), group_text.as_ref(), target)?;
+            let seq = w.insert_article(&new, best.map(|(_, i, _)| links[i].0), group_text.as_deref(), target)?;
             for (other, al) in &links {
                 for p in &al.passages {
                     w.insert_passage(*other, seq, p)?;
@@ -1381,7 +1381,7 @@ const MAX_EVENT_LINKS: usize = 16;
 /// A whole text as a list of ranges.
 const ALL_TEXT: &[(usize, usize)] = &[(0, usize::MAX)];
 
-/// The group text (`Membership`) of a new article starting its copy group: its text but what
+/// The group text of a new article starting its copy group: its text but what
 /// it shares with the member text of other groups' articles (`carriers`: links, with their
 /// articles' member text, `None` for all of it), a second wire merged into it, and not with the
 /// other text of the articles it takes in (`adopted`: links, with their member text; the rest is
@@ -1390,7 +1390,7 @@ fn started_group_text(
     links: &[(i64, Alignment)],
     carriers: &[(usize, Option<Membership>)],
     adopted: &[(usize, usize, Vec<(usize, usize)>)],
-) -> Option<Membership> {
+) -> Option<Vec<(usize, usize)>> {
     let spans = |i: usize| {
         links[i]
             .1
@@ -1412,12 +1412,7 @@ fn started_group_text(
     if foreign.is_empty() {
         return None;
     }
-    Some(Membership {
-        ranges: subtract(ALL_TEXT.to_vec(), foreign),
-        words: 0,
-        started: true,
-        confirmed: None,
-    })
+    Some(subtract(ALL_TEXT.to_vec(), foreign))
 }
 
 /// What of a new article's member text, joining its group through `links[i]`, confirms it as the
@@ -1427,20 +1422,16 @@ fn joined_group_text(
     al: &Alignment,
     carriers: &[(usize, Option<Membership>)],
     i: usize,
-) -> Option<Membership> {
+) -> Option<Vec<(usize, usize)>> {
     let member = carriers.iter().find(|(j, _)| *j == i)?.1.as_ref()?;
     let confirmed = member.confirmed.as_ref().unwrap_or(&member.ranges);
-    let kept: Vec<&crate::align::Passage> = al
-        .passages
-        .iter()
-        .filter(|p| 4 * p.a_covered_by(confirmed) >= p.a_end - p.a_start)
-        .collect();
-    Some(Membership {
-        ranges: kept.iter().map(|p| (p.b_start, p.b_end)).collect(),
-        words: kept.iter().map(|p| p.matched_words).sum(),
-        started: false,
-        confirmed: None,
-    })
+    Some(
+        al.passages
+            .iter()
+            .filter(|p| 4 * p.a_covered_by(confirmed) >= p.a_end - p.a_start)
+            .map(|p| (p.b_start, p.b_end))
+            .collect(),
+    )
 }
 
 /// The parts of `ranges` outside every range of `minus`, sorted and merged.

@@ -202,40 +202,26 @@ pub struct Membership {
     pub confirmed: Option<Vec<(usize, usize)>>,
 }
 
-impl Membership {
-    /// Little-endian u32s: for an article that joined its group, the words first; then each
-    /// range's start and end.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-        let words = (!self.started).then_some(clamp(self.words));
-        words
-            .into_iter()
-            .chain(self.ranges.iter().flat_map(|&(s, e)| [clamp(s), clamp(e)]))
-            .flat_map(u32::to_le_bytes)
-            .collect()
-    }
+/// Character ranges as little-endian u32 starts and ends (an article's `group_text`).
+pub fn ranges_to_bytes(ranges: &[(usize, usize)]) -> Vec<u8> {
+    let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+    ranges
+        .iter()
+        .flat_map(|&(s, e)| [clamp(s), clamp(e)])
+        .flat_map(u32::to_le_bytes)
+        .collect()
+}
 
-    /// What `to_bytes` wrote for an article that `started` its group or joined it; `None` for
-    /// bytes it did not write.
-    pub fn from_bytes(bytes: &[u8], started: bool) -> Option<Membership> {
-        let values: Vec<usize> = bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
-            .collect();
-        let (words, ranges) = match started {
-            true => (0, &values[..]),
-            false => (*values.first()?, &values[1..]),
-        };
-        if bytes.len() % 4 != 0 || ranges.len() % 2 != 0 {
-            return None;
-        }
-        Some(Membership {
-            ranges: ranges.chunks_exact(2).map(|r| (r[0], r[1])).collect(),
-            words,
-            started,
-            confirmed: None,
-        })
+/// What `ranges_to_bytes` wrote; `None` for bytes it did not write.
+pub fn ranges_from_bytes(bytes: &[u8]) -> Option<Vec<(usize, usize)>> {
+    if bytes.len() % 8 != 0 {
+        return None;
     }
+    let values: Vec<usize> = bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        .collect();
+    Some(values.chunks_exact(2).map(|r| (r[0], r[1])).collect())
 }
 
 /// A stored article as a new article linking to it sees it (see [`Reader::link_target`]).
@@ -321,7 +307,7 @@ const V7: &str = "CREATE TABLE template_lines (
 const V8: &str = "CREATE INDEX passages_pair ON passages (b, a);
                   DROP INDEX passages_b;";
 
-/// Version 9 keeps what of each article's member text is its group's (`Membership::to_bytes`):
+/// Version 9 keeps what of each article's member text is its group's (`ranges_to_bytes`):
 /// for an article that started its group while carrying other groups' member text (a second wire
 /// merged into it), its body but that text; for one that joined, its confirmed text
 /// (`Membership::confirmed`). NULL: all of it (or an article stored before version 9).
@@ -1041,8 +1027,9 @@ impl Reader<'_> {
     }
 
     /// What a new article linking to `seq` needs of it: its id, story, and the text that makes
-    /// it a member of its copy group (its passages with the article it joined through; `None`
-    /// when it started the group, so all of it counts).
+    /// it a member of its copy group: its passages with the article it joined through, with their
+    /// confirmed part; for an article that started its group, its group text (`None`: all of
+    /// it).
     pub fn link_target(&self, seq: i64) -> Result<LinkTarget> {
         let (id, story, from, group_text): (String, i64, Option<i64>, Option<Vec<u8>>) = self
             .0
@@ -1050,10 +1037,13 @@ impl Reader<'_> {
                 "SELECT id, story, copied_from, group_text FROM articles WHERE seq = ?1",
             )?
             .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let group_text = group_text.as_deref().and_then(ranges_from_bytes);
         let membership = match from {
-            None => group_text
-                .as_deref()
-                .and_then(|b| Membership::from_bytes(b, true)),
+            None => group_text.map(|ranges| Membership {
+                ranges,
+                started: true,
+                ..Membership::default()
+            }),
             Some(from) => {
                 // A pair's passages are kept under its later arrival (b); the article it joined
                 // through is usually earlier, but one it moved to (`Writer::move_to_group`) is later.
@@ -1072,10 +1062,7 @@ impl Reader<'_> {
                     m.ranges.push((start.max(0) as usize, end.max(0) as usize));
                     m.words += r.get::<_, i64>(4)?.max(0) as usize;
                 }
-                m.confirmed = group_text
-                    .as_deref()
-                    .and_then(|b| Membership::from_bytes(b, false))
-                    .map(|c| c.ranges);
+                m.confirmed = group_text;
                 Some(m)
             }
         };
@@ -1278,14 +1265,13 @@ impl Writer<'_> {
     }
 
     /// Insert an article in the copy group of the article it was copied from (a new group of its
-    /// own when `None`) and in the given story; returns its arrival number.
-    /// Store `new` in `story`, in the copy group of `copied_from`, or in a group of its own
-    /// whose text is `group_text` (`None`: all of it).
+    /// own when `None`) and in the given story, with the ranges of its text that are its group's
+    /// (see version 9; `None`: all of it); returns its arrival number.
     pub fn insert_article(
         &self,
         new: &NewArticle,
         copied_from: Option<i64>,
-        group_text: Option<&Membership>,
+        group_text: Option<&[(usize, usize)]>,
         story: i64,
     ) -> Result<i64> {
         let a = new.article;
@@ -1310,7 +1296,7 @@ impl Writer<'_> {
             serde_json::to_string(a).unwrap(),
             story,
             copied_from,
-            group_text.map(Membership::to_bytes),
+            group_text.map(ranges_to_bytes),
         ])?;
         self.0
             .prepare_cached("INSERT INTO article_keys (seq, keys) VALUES (?1, ?2)")?
@@ -1508,27 +1494,18 @@ mod tests {
     }
 
     #[test]
-    fn a_group_starters_text_reads_back_as_written() {
-        let m = Membership {
-            ranges: vec![(0, 120), (380, usize::MAX)],
-            words: 0,
-            started: true,
-            confirmed: None,
-        };
-        let back = Membership::from_bytes(&m.to_bytes(), true).unwrap();
-        assert_eq!(back.ranges, vec![(0, 120), (380, u32::MAX as usize)]);
-        assert!(back.started);
-        assert_eq!(Membership::from_bytes(&[1, 2, 3], true), None);
-        let joined = Membership {
-            ranges: vec![(10, 20)],
-            words: 7,
-            started: false,
-            confirmed: None,
-        };
+    fn group_text_reads_back_as_written() {
+        let ranges = vec![(0, 120), (380, usize::MAX)];
         assert_eq!(
-            Membership::from_bytes(&joined.to_bytes(), false),
-            Some(joined)
+            ranges_from_bytes(&ranges_to_bytes(&ranges)),
+            Some(vec![(0, 120), (380, u32::MAX as usize)])
         );
+        assert_eq!(
+            ranges_from_bytes(&ranges_to_bytes(&[(10, 20)])),
+            Some(vec![(10, 20)])
+        );
+        assert_eq!(ranges_from_bytes(&[1, 2, 3]), None);
+        assert_eq!(ranges_from_bytes(&[0; 12]), None);
     }
 
     #[test]
