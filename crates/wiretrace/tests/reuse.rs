@@ -40,6 +40,30 @@ fn copy_group(engine: &Engine, id: &str) -> i64 {
     group.unwrap_or_else(|| panic!("{id} not stored"))
 }
 
+/// A fresh store in `dir` that has traced `articles` (id, paragraphs), in that order.
+fn traced(dir: &Path, articles: &[(&str, Vec<String>)]) -> Engine {
+    let files: Vec<_> = articles
+        .iter()
+        .enumerate()
+        .map(|(n, (id, paragraphs))| write_json(dir, &format!("{}.json", n + 1), id, paragraphs))
+        .collect();
+    let mut engine = Engine::open(&dir.join("w.db"), Config::default()).unwrap();
+    engine.trace(&files, &mut |_| {}).unwrap();
+    engine
+}
+
+/// `paragraphs` as an outlet edited them: `from` replaced by `to`.
+fn edited(paragraphs: &[String], from: &str, to: &str) -> Vec<String> {
+    paragraphs.iter().map(|p| p.replace(from, to)).collect()
+}
+
+/// `paragraphs` with a line of the outlet's own after them.
+fn with_own_line(paragraphs: &[String], line: &str) -> Vec<String> {
+    let mut out = paragraphs.to_vec();
+    out.push(line.to_string());
+    out
+}
+
 #[test]
 fn partial_copies_and_resends_join_the_original_and_strangers_do_not() {
     let dir = tempfile::tempdir().unwrap();
@@ -198,25 +222,23 @@ fn a_copy_of_the_second_wire_in_a_moved_round_up_joins_that_wire() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (wire("harbour", 12), other_wire(10));
     // The round-up's outlet edited B's paragraphs a little; a later copy takes them from it.
-    let edited: Vec<String> = b[..3]
-        .iter()
-        .map(|p| p.replace("queued for", "waited for"))
-        .collect();
-    let mut round_up = a[..4].to_vec();
-    round_up.extend(edited.iter().cloned());
-    round_up.extend_from_slice(&a[4..8]);
-    let mut b_copy = edited.clone();
-    b_copy.push("Our correspondent in the capital adds that turnout looked lower than in the last election.".into());
-    let files = [
-        write_json(dir.path(), "1.json", "b", &b),
-        // Only B is stored yet, so the round-up joins B's group...
-        write_json(dir.path(), "2.json", "round-up", &round_up),
-        // ...and moves to A's when A arrives, which links to it first.
-        write_json(dir.path(), "3.json", "a", &a),
-        write_json(dir.path(), "4.json", "b-copy", &b_copy),
-    ];
-    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
-    engine.trace(&files, &mut |_| {}).unwrap();
+    let edited_b = edited(&b[..3], "queued for", "waited for");
+    let round_up = [&a[..4], &edited_b[..], &a[4..8]].concat();
+    let b_copy = with_own_line(
+        &edited_b,
+        "Our correspondent in the capital adds that turnout looked lower than in the last election.",
+    );
+    let engine = traced(
+        dir.path(),
+        &[
+            ("b", b.clone()),
+            // Only B is stored yet, so the round-up joins B's group...
+            ("round-up", round_up),
+            // ...and moves to A's when A arrives, which links to it first.
+            ("a", a.clone()),
+            ("b-copy", b_copy),
+        ],
+    );
     let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
     assert_ne!(ga, gb);
     assert_eq!(copy_group(&engine, "round-up"), ga);
@@ -231,30 +253,26 @@ fn a_copy_of_the_wire_a_group_starter_carried_joins_that_wire_not_the_starter() 
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (wire("harbour", 8), other_wire(8));
     // The round-up carries A's last paragraphs and all of B; only A is stored when it comes.
-    let mut round_up = a[5..8].to_vec();
-    round_up.extend_from_slice(&b);
+    let round_up = [&a[5..8], &b[..]].concat();
     // B's own outlet ran A's first paragraphs, edited a little; a later copy takes them from it.
-    let edited: Vec<String> = a[..3]
-        .iter()
-        .map(|p| p.replace("reported", "announced"))
-        .collect();
-    let mut b_with_a = b.clone();
-    b_with_a.extend(edited.iter().cloned());
-    let mut a_copy = edited.clone();
-    a_copy.push(
-        "Our correspondent at the harbour adds that the inquiry may sit again next spring.".into(),
+    let edited_a = edited(&a[..3], "reported", "announced");
+    let b_with_a = [&b[..], &edited_a[..]].concat();
+    let a_copy = with_own_line(
+        &edited_a,
+        "Our correspondent at the harbour adds that the inquiry may sit again next spring.",
     );
-    let files = [
-        write_json(dir.path(), "1.json", "a", &a),
-        // Joins A's group: A is the only wire stored that it carries.
-        write_json(dir.path(), "2.json", "round-up", &round_up),
-        // Shares more of the round-up's other text (B) than the round-up shares with A: it starts
-        // B's group and takes the round-up in. What it carries of A is not B's text.
-        write_json(dir.path(), "3.json", "b", &b_with_a),
-        write_json(dir.path(), "4.json", "a-copy", &a_copy),
-    ];
-    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
-    engine.trace(&files, &mut |_| {}).unwrap();
+    let engine = traced(
+        dir.path(),
+        &[
+            ("a", a.clone()),
+            // Joins A's group: A is the only wire stored that it carries.
+            ("round-up", round_up),
+            // Shares more of the round-up's other text (B) than the round-up shares with A: it
+            // starts B's group and takes the round-up in. What it carries of A is not B's text.
+            ("b", b_with_a),
+            ("a-copy", a_copy),
+        ],
+    );
     let (ga, gb) = (copy_group(&engine, "a"), copy_group(&engine, "b"));
     assert_ne!(ga, gb);
     assert_eq!(copy_group(&engine, "round-up"), gb);
@@ -266,33 +284,26 @@ fn a_copy_of_the_wire_a_group_starter_carried_joins_that_wire_not_the_starter() 
 fn a_second_wire_two_copies_of_a_wire_carry_does_not_become_that_wires_text() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (wire("harbour", 8), other_wire(4));
-    let edited = |paras: &[String]| -> Vec<String> {
-        paras
-            .iter()
-            .map(|p| p.replace("reported", "announced"))
-            .collect()
-    };
     // Two outlets' copies of A, one with B's first paragraphs after it, one before: the second
     // takes A's text from the first (the same edits), so it joins through it, and the two share
     // B's paragraphs too.
-    let mut first = edited(&a);
-    first.extend_from_slice(&b[..3]);
-    let mut second = b[..3].to_vec();
-    second.extend(edited(&a));
-    let mut b_copy = b[..3].to_vec();
-    b_copy.push(
-        "Our correspondent in the capital adds that turnout looked lower than in the last election."
-            .into(),
+    let edited_a = edited(&a, "reported", "announced");
+    let first = [&edited_a[..], &b[..3]].concat();
+    let second = [&b[..3], &edited_a[..]].concat();
+    let b_copy = with_own_line(
+        &b[..3],
+        "Our correspondent in the capital adds that turnout looked lower than in the last election.",
     );
-    let files = [
-        write_json(dir.path(), "1.json", "a", &a),
-        write_json(dir.path(), "2.json", "first", &first),
-        write_json(dir.path(), "3.json", "second", &second),
-        // The first copy of B stored: it shares B's text with both copies of A.
-        write_json(dir.path(), "4.json", "b-copy", &b_copy),
-    ];
-    let mut engine = Engine::open(&dir.path().join("w.db"), Config::default()).unwrap();
-    engine.trace(&files, &mut |_| {}).unwrap();
+    let engine = traced(
+        dir.path(),
+        &[
+            ("a", a.clone()),
+            ("first", first),
+            ("second", second),
+            // The first copy of B stored: it shares B's text with both copies of A.
+            ("b-copy", b_copy),
+        ],
+    );
     let ga = copy_group(&engine, "a");
     assert_eq!(copy_group(&engine, "first"), ga);
     assert_eq!(copy_group(&engine, "second"), ga);
