@@ -44,7 +44,7 @@ fn rs_trafilatura(bytes: &[u8]) -> Value {
     match rs_trafilatura::extract_bytes(bytes) {
         Ok(r) => json!({
             "text": r.content_text, "title": r.metadata.title, "author": r.metadata.author,
-            "date": r.metadata.date.map(|d| d.date_naive().to_string()),
+            "date": r.metadata.date.map(|d| d.date_naive().to_string()), "page_type": r.metadata.page_type,
         }),
         Err(e) => json!({"error": e.to_string()}),
     }

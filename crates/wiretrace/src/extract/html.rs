@@ -33,27 +33,27 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     let doc = Document::from(html);
     let mut meta = read_meta(&doc, url);
 
-    let options = rs_trafilatura::Options {
-        url: url.map(str::to_string),
-        include_comments: true,
-        ..rs_trafilatura::Options::default()
-    };
-    let main = rs_trafilatura::extract_with_options(html, &options).ok();
     let page_url = url.filter(|u| u.starts_with("http"));
     let second = dom_smoothie::Readability::with_document(doc, page_url, None)
         .or_else(|_| dom_smoothie::Readability::new(html, None, None))
         .and_then(|mut r| r.parse())
         .ok();
-    let lines: Vec<String> = main
+    let second_text = second
         .as_ref()
-        .map(|r| {
-            r.content_text
-                .lines()
-                .map(squeeze_whitespace)
-                .filter(|l| !l.is_empty())
-                .collect()
-        })
+        .map(|a| a.text_content.to_string())
         .unwrap_or_default();
+    let theirs = word_count(&second_text);
+    // rs-trafilatura's page-type classifier takes a third of its time, and a news page is an
+    // article; it is asked for only when the article reading misses or overruns what
+    // dom_smoothie found, where a forum or listing layout is the likely cause.
+    let mut main = read_main(html, url, Some(rs_trafilatura::page_type::PageType::Article));
+    let mut lines = main_lines(main.as_ref());
+    let mut second_wins = second_is_the_article(body_words(&lines), lines.len(), theirs);
+    if second_wins.is_some() {
+        main = read_main(html, url, None);
+        lines = main_lines(main.as_ref());
+        second_wins = second_is_the_article(body_words(&lines), lines.len(), theirs);
+    }
     let comments = main
         .as_ref()
         .and_then(|r| r.comments_text.clone())
@@ -63,13 +63,6 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         .map(squeeze_whitespace)
         .filter(|c| !c.is_empty())
         .collect();
-    let second_text = second
-        .as_ref()
-        .map(|a| a.text_content.to_string())
-        .unwrap_or_default();
-    let ours: usize = lines.iter().map(|l| word_count(l)).sum();
-    let theirs = word_count(&second_text);
-    let second_wins = second_is_the_article(ours, lines.len(), theirs);
     let (lines, outside) = match second_wins {
         Some(from) => {
             article.fields_from.insert("body".into(), from.into());
@@ -328,6 +321,38 @@ const COMMENTS_AFTER_WORDS: usize = 40;
 /// A line this long after a related-articles heading is article text, not a teaser.
 const RELATED_ITEM_WORDS: usize = 40;
 
+/// rs-trafilatura's reading of the page, comments included (they are kept apart, not dropped);
+/// `page_type` set skips its page classifier.
+fn read_main(
+    html: &str,
+    url: Option<&str>,
+    page_type: Option<rs_trafilatura::page_type::PageType>,
+) -> Option<rs_trafilatura::ExtractResult> {
+    let options = rs_trafilatura::Options {
+        url: url.map(str::to_string),
+        include_comments: true,
+        page_type,
+        ..rs_trafilatura::Options::default()
+    };
+    rs_trafilatura::extract_with_options(html, &options).ok()
+}
+
+/// The main extractor's text as non-empty lines.
+fn main_lines(main: Option<&rs_trafilatura::ExtractResult>) -> Vec<String> {
+    main.map(|r| {
+        r.content_text
+            .lines()
+            .map(squeeze_whitespace)
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn body_words(lines: &[String]) -> usize {
+    lines.iter().map(|l| word_count(l)).sum()
+}
+
 /// A line this long is a page's text run together, not a paragraph.
 const RUN_ON_WORDS: usize = 150;
 
@@ -350,7 +375,7 @@ fn trim_to_agreement(lines: Vec<String>, second: &str) -> (Vec<String>, Vec<Stri
             .collect()
     };
     let theirs: std::collections::HashSet<u64> = triples(second).into_iter().collect();
-    let ours: usize = lines.iter().map(|l| word_count(l)).sum();
+    let ours = body_words(&lines);
     if theirs.is_empty() || (word_count(second) as f64) < AGREEMENT_MIN_SHARE * ours as f64 {
         return (lines, Vec::new());
     }
