@@ -797,9 +797,13 @@ impl Engine {
             // into a few giant groups.
             let mut best: Option<(usize, usize, i64)> = None;
             let mut adopted = Vec::new();
+            // The articles those joined through.
+            let mut adopted_through = Vec::new();
             let mut copied_from = Vec::new();
             // The links carrying member text of their articles' groups, with that text.
             let mut carriers: Vec<(usize, Option<Membership>)> = Vec::new();
+            // Links carrying member text of theirs that is not what a joiner confirmed.
+            let mut unconfirmed: Vec<(usize, Option<Membership>)> = Vec::new();
             for (i, (other, al)) in links.iter().enumerate() {
                 let matched: usize = al.passages.iter().map(|p| p.matched_words).sum();
                 if matched < sp.min_link_words {
@@ -829,6 +833,7 @@ impl Engine {
                         let outside = matched.saturating_sub(carried);
                         if !m.started && outside >= sp.min_link_words && outside > m.words {
                             adopted.push((outside, i, m.ranges.clone()));
+                            adopted_through.extend(m.through);
                         }
                         carried
                     }
@@ -839,6 +844,8 @@ impl Engine {
                         best = Some((carried, i, o.story));
                     }
                     carriers.push((i, o.membership));
+                } else if carried >= sp.min_link_words && confirmed.is_some() {
+                    unconfirmed.push((i, o.membership));
                 }
                 copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched, "member_words": carried}));
             }
@@ -847,6 +854,12 @@ impl Engine {
             let adopting = adopted.iter().map(|&(words, _, _)| words).max();
             if adopting.is_some_and(|words| best.is_none_or(|(carried, _, _)| words > carried)) {
                 best = None;
+                // A starter confirmed by an article this one takes in was confirmed by another
+                // wire (see `Writer::move_to_group`): what it carries of the starter is the
+                // starter's group's text again.
+                carriers.extend(unconfirmed.into_iter().filter(|(i, m)| {
+                    m.as_ref().is_some_and(|m| m.started) && adopted_through.contains(&links[*i].0)
+                }));
             } else {
                 adopted.clear();
             }
@@ -919,8 +932,19 @@ impl Engine {
                 }
             }
             for &(_, i, _) in &adopted {
-                w.move_to_group(links[i].0, seq)?;
+                if let Some(before) = w.move_to_group(links[i].0, seq)? {
+                    links_seen.pop(&before);
+                }
                 links_seen.pop(&links[i].0);
+            }
+            // The first article to join through a group's starter says which of the starter's
+            // text is the wire: a founder that merged two wires keeps the one copied first.
+            if let Some((_, i, _)) = best {
+                let member = carriers.iter().find(|(j, _)| *j == i).and_then(|(_, m)| m.as_ref());
+                if member.is_none_or(|m| m.started && m.confirmed.is_none()) {
+                    w.confirm_starter(links[i].0, &starter_confirmed(&links[i].1, member))?;
+                    links_seen.pop(&links[i].0);
+                }
             }
             w.add_story_event(target, seq, if started { "started" } else { "joined" }, &decision)?;
             if !merged.is_empty() {
@@ -1432,6 +1456,17 @@ fn joined_group_text(
             .map(|p| (p.b_start, p.b_end))
             .collect(),
     )
+}
+
+/// What of a starter's group text (`member`; `None`: all of its text) the first article to join
+/// through it confirms: the starter's side of their passages, whole, that overlap that text.
+fn starter_confirmed(al: &Alignment, member: Option<&Membership>) -> Vec<(usize, usize)> {
+    let text = member.map_or(ALL_TEXT, |m| &m.ranges);
+    al.passages
+        .iter()
+        .filter(|p| 4 * p.a_covered_by(text) >= p.a_end - p.a_start)
+        .map(|p| (p.a_start, p.a_end))
+        .collect()
 }
 
 /// The parts of `ranges` outside every range of `minus`, sorted and merged.

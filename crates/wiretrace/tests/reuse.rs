@@ -309,3 +309,26 @@ fn a_second_wire_two_copies_of_a_wire_carry_does_not_become_that_wires_text() {
     assert_eq!(copy_group(&engine, "second"), ga);
     assert_ne!(copy_group(&engine, "b-copy"), ga);
 }
+
+#[test]
+fn a_founder_that_merged_two_wires_keeps_the_wire_copied_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (wire("harbour", 6), other_wire(6));
+    // The first article stored carries both wires; no copy of either is stored before it.
+    let founder = [&a[..], &b[..]].concat();
+    let engine = traced(
+        dir.path(),
+        &[
+            ("founder", founder),
+            // The first copy to join through the founder says which of its text is the wire.
+            ("a-copy", with_own_line(&a, "Our harbour correspondent adds that repairs begin in May.")),
+            ("b-copy", with_own_line(&b, "Our correspondent in the capital adds that queues were long.")),
+            ("b-copy-2", edited(&b, "said", "told reporters")),
+        ],
+    );
+    let gf = copy_group(&engine, "founder");
+    assert_eq!(copy_group(&engine, "a-copy"), gf);
+    let gb = copy_group(&engine, "b-copy");
+    assert_ne!(gb, gf);
+    assert_eq!(copy_group(&engine, "b-copy-2"), gb);
+}

@@ -67,6 +67,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(V7),
     Migration::Sql(V8),
     Migration::Sql(V9),
+    Migration::Sql(V10),
 ];
 
 const V1: &str = r#"
@@ -198,8 +199,11 @@ pub struct Membership {
     /// For an article that joined: the part of its member text a new article must share to join
     /// through it (its passages, whole, that overlap this part of the article it joined
     /// through), so a second wire that two copies of a wire both carry is not taken for the
-    /// wire. `None`: all of it.
+    /// wire. For one that started its group: what the first article to join through it shared.
+    /// `None`: all of it.
     pub confirmed: Option<Vec<(usize, usize)>>,
+    /// For an article that joined: the article it joined through.
+    pub through: Option<i64>,
 }
 
 /// Character ranges as little-endian u32 starts and ends (an article's `group_text`).
@@ -312,6 +316,12 @@ const V8: &str = "CREATE INDEX passages_pair ON passages (b, a);
 /// merged into it), its body but that text; for one that joined, its confirmed text
 /// (`Membership::confirmed`). NULL: all of it (or an article stored before version 9).
 const V9: &str = "ALTER TABLE articles ADD COLUMN group_text BLOB;";
+
+/// Version 10 keeps, for an article that started its copy group, the part of its group text the
+/// first article to join through it shared (`ranges_to_bytes`; `Writer::confirm_starter`). A
+/// founder that merged two wires before either was stored would otherwise take in the copies of
+/// both. NULL: no article has joined through it yet (or it was stored before version 10).
+const V10: &str = "ALTER TABLE articles ADD COLUMN confirmed BLOB;";
 
 /// Which stories a story list shows. Every field left empty lets all through.
 #[derive(Debug, Clone, Default)]
@@ -1031,17 +1041,21 @@ impl Reader<'_> {
     /// confirmed part; for an article that started its group, its group text (`None`: all of
     /// it).
     pub fn link_target(&self, seq: i64) -> Result<LinkTarget> {
-        let (id, story, from, group_text): (String, i64, Option<i64>, Option<Vec<u8>>) = self
+        type Row = (String, i64, Option<i64>, Option<Vec<u8>>, Option<Vec<u8>>);
+        let (id, story, from, group_text, confirmed): Row = self
             .0
             .prepare_cached(
-                "SELECT id, story, copied_from, group_text FROM articles WHERE seq = ?1",
+                "SELECT id, story, copied_from, group_text, confirmed FROM articles WHERE seq = ?1",
             )?
-            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         let group_text = group_text.as_deref().and_then(ranges_from_bytes);
+        let confirmed = confirmed.as_deref().and_then(ranges_from_bytes);
         let membership = match from {
-            None => group_text.map(|ranges| Membership {
-                ranges,
+            None if group_text.is_none() && confirmed.is_none() => None,
+            None => Some(Membership {
+                ranges: group_text.unwrap_or_else(|| vec![(0, usize::MAX)]),
                 started: true,
+                confirmed,
                 ..Membership::default()
             }),
             Some(from) => {
@@ -1063,6 +1077,7 @@ impl Reader<'_> {
                     m.words += r.get::<_, i64>(4)?.max(0) as usize;
                 }
                 m.confirmed = group_text;
+                m.through = Some(from);
                 Some(m)
             }
         };
@@ -1332,14 +1347,37 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Put article `seq` in the copy group of article `through`, as a member through it.
-    pub fn move_to_group(&self, seq: i64, through: i64) -> Result<()> {
+    /// Record what of starter `seq`'s group text the first article to join through it shares
+    /// (version 10); later calls leave it as it is.
+    pub fn confirm_starter(&self, seq: i64, ranges: &[(usize, usize)]) -> Result<()> {
         self.0
             .prepare_cached(
-                "UPDATE articles SET copied_from = ?2, group_text = NULL, copy_group = (SELECT copy_group FROM articles WHERE seq = ?2) WHERE seq = ?1",
+                "UPDATE articles SET confirmed = ?2 WHERE seq = ?1 AND copied_from IS NULL AND confirmed IS NULL",
+            )?
+            .execute(params![seq, ranges_to_bytes(ranges)])?;
+        Ok(())
+    }
+
+    /// Put article `seq` in the copy group of article `through`, as a member through it. The
+    /// starter it joined through before, if any, forgets what its joiners confirmed (version
+    /// 10): that may have been `seq`, whose text now reads as another wire's; the next article
+    /// to join through it confirms again. Returns that article.
+    pub fn move_to_group(&self, seq: i64, through: i64) -> Result<Option<i64>> {
+        let before: Option<i64> = self
+            .0
+            .prepare_cached("SELECT copied_from FROM articles WHERE seq = ?1")?
+            .query_row([seq], |r| r.get(0))?;
+        if let Some(before) = before {
+            self.0
+                .prepare_cached("UPDATE articles SET confirmed = NULL WHERE seq = ?1")?
+                .execute([before])?;
+        }
+        self.0
+            .prepare_cached(
+                "UPDATE articles SET copied_from = ?2, group_text = NULL, confirmed = NULL, copy_group = (SELECT copy_group FROM articles WHERE seq = ?2) WHERE seq = ?1",
             )?
             .execute([seq, through])?;
-        Ok(())
+        Ok(before)
     }
 
     pub fn new_story(&self) -> Result<i64> {
