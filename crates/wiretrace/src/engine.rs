@@ -18,7 +18,7 @@ use crate::extract::{extract, patterns, Article};
 use crate::fingerprint::{keys, FingerprintParams};
 use crate::index::{Index, IndexParams};
 use crate::ingest::{discover, read_file, InputError, Problem, RawDoc, ReadLimits};
-use crate::store::{LinkTarget, Membership, OptionalRow, StoryState};
+use crate::store::{LinkTarget, Membership, OptionalRow, StoryState, ALL_TEXT};
 use crate::store::{NewArticle, SearchHit, Store, StoreCounts, StoreError, StoryFilter};
 use crate::story::{
     centroid, day_number, profile, rounded, split_due, term_counts, two_way_split, CopiedFrom,
@@ -802,7 +802,7 @@ impl Engine {
             let mut copied_from = Vec::new();
             // The links carrying member text of their articles' groups, with that text.
             let mut carriers: Vec<(usize, Option<Membership>)> = Vec::new();
-            // Links carrying member text of theirs that is not what a joiner confirmed.
+            // Links to starters carrying their group text but not what their first joiner confirmed.
             let mut unconfirmed: Vec<(usize, Option<Membership>)> = Vec::new();
             for (i, (other, al)) in links.iter().enumerate() {
                 let matched: usize = al.passages.iter().map(|p| p.matched_words).sum();
@@ -844,7 +844,7 @@ impl Engine {
                         best = Some((carried, i, o.story));
                     }
                     carriers.push((i, o.membership));
-                } else if carried >= sp.min_link_words && confirmed.is_some() {
+                } else if carried >= sp.min_link_words && o.membership.as_ref().is_some_and(|m| m.started) {
                     unconfirmed.push((i, o.membership));
                 }
                 copied_from.push(serde_json::json!({"article": o.id, "story": o.story, "words": matched, "member_words": carried}));
@@ -857,9 +857,7 @@ impl Engine {
                 // A starter confirmed by an article this one takes in was confirmed by another
                 // wire (see `Writer::move_to_group`): what it carries of the starter is the
                 // starter's group's text again.
-                carriers.extend(unconfirmed.into_iter().filter(|(i, m)| {
-                    m.as_ref().is_some_and(|m| m.started) && adopted_through.contains(&links[*i].0)
-                }));
+                carriers.extend(unconfirmed.into_iter().filter(|(i, _)| adopted_through.contains(&links[*i].0)));
             } else {
                 adopted.clear();
             }
@@ -1402,8 +1400,6 @@ const TABLE_REASON: &str = "a table of figures joins a story only through shared
 /// The links a join event lists (`links_total` counts them all).
 const MAX_EVENT_LINKS: usize = 16;
 
-/// A whole text as a list of ranges.
-const ALL_TEXT: &[(usize, usize)] = &[(0, usize::MAX)];
 
 /// The group text of a new article starting its copy group: its text but what
 /// it shares with the member text of other groups' articles (`carriers`: links, with their

@@ -206,6 +206,9 @@ pub struct Membership {
     pub through: Option<i64>,
 }
 
+/// A whole text as a list of ranges (`Membership::ranges` of a starter whose text is all its group's).
+pub const ALL_TEXT: &[(usize, usize)] = &[(0, usize::MAX)];
+
 /// Character ranges as little-endian u32 starts and ends (an article's `group_text`).
 pub fn ranges_to_bytes(ranges: &[(usize, usize)]) -> Vec<u8> {
     let clamp = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
@@ -1053,7 +1056,7 @@ impl Reader<'_> {
         let membership = match from {
             None if group_text.is_none() && confirmed.is_none() => None,
             None => Some(Membership {
-                ranges: group_text.unwrap_or_else(|| vec![(0, usize::MAX)]),
+                ranges: group_text.unwrap_or_else(|| ALL_TEXT.to_vec()),
                 started: true,
                 confirmed,
                 ..Membership::default()
