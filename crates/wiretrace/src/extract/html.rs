@@ -224,6 +224,8 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             Some(Reason::CreditLine)
         } else if patterns::is_prompt(&line) {
             Some(Reason::Prompt)
+        } else if patterns::is_tagged_teaser(&line) {
+            Some(Reason::Sidebar)
         } else if word_count(&line) <= 12 && patterns::stamp(&line).is_some() {
             Some(Reason::DateStamp)
         } else {
@@ -241,6 +243,19 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     if article.comments.is_empty() {
         article.comments = section_comments;
     }
+    // The credit and contact lines that close the report leave the body; their agencies are
+    // credited below with the body's own last lines.
+    let closing_from = article.body.len().saturating_sub(CLOSING_LINES);
+    let mut closing = Vec::new();
+    let mut at = 0;
+    article.body.retain(|line| {
+        at += 1;
+        let drop = at > closing_from && patterns::is_closing_credit(line);
+        if drop {
+            closing.push(line.clone());
+        }
+        !drop
+    });
     if let Some(first) = article.body.first_mut() {
         if let Some(d) = super::scraped::split_dateline(first) {
             *first = d.rest;
@@ -298,13 +313,17 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         }
     }
     // Agencies credited in the text's last lines ("Reporting by ...; editing by ...", "(AFP)").
-    for line in article.body.iter().rev().take(3) {
+    for line in article.body.iter().rev().take(3).chain(&closing) {
         for a in patterns::agencies_in(line) {
             if line.len() < 200 {
                 add(&mut credits, a);
             }
         }
     }
+    article.removed.extend(closing.into_iter().map(|text| Removed {
+        text,
+        reason: Reason::CreditLine,
+    }));
     if !credits.is_empty() {
         article
             .fields_from
@@ -318,6 +337,9 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
 /// Body words a page must have shown before a comment-section heading ends its body; before
 /// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
 const COMMENTS_AFTER_WORDS: usize = 40;
+
+/// How many of the body's last lines may be credit or contact lines that close the report.
+const CLOSING_LINES: usize = 4;
 
 /// A line this long after a related-articles heading is article text, not a teaser.
 const RELATED_ITEM_WORDS: usize = 40;
@@ -1167,6 +1189,32 @@ mod tests {
         let a = clean(&page("<p>Leave a comment</p>", ""), None);
         assert!(a.body_text().contains("Paragraph 9"));
         assert!(a.comments.is_empty());
+    }
+
+    #[test]
+    fn closing_credits_and_pitches_leave_the_body_and_keep_their_agency() {
+        let article: String = (0..4).map(river_paragraph).collect();
+        let page = format!(
+            "<html><head><title>River rises</title></head><body><div><h1>River rises</h1>\
+             {article}<p>Get the day's top headlines delivered to your inbox every morning by \
+             subscribing to our newsletter.</p>{}\
+             <p>Plane passengers quarantined after BUBONIC PLAGUE outbreak [NEWS]</p>{}\
+             <p>(Reporting by Jane Doe for Reuters; Editing by John Roe)</p>\
+             <p>Email Jane Doe at jane@example.com</p></div></body></html>",
+            river_paragraph(7),
+            river_paragraph(9)
+        );
+        let a = clean(&page, None);
+        let body = a.body_text();
+        assert!(body.contains("Paragraph 9"), "{body}");
+        for gone in ["inbox", "PLAGUE", "Reporting by", "jane@example.com"] {
+            assert!(!body.contains(gone), "{gone} left in {body}");
+        }
+        assert!(a.credits.iter().any(|c| c == "Reuters"), "{:?}", a.credits);
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.reason == Reason::CreditLine && r.text.starts_with("(Reporting by")));
     }
 
     #[test]

@@ -277,9 +277,67 @@ static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Newsletter and delivery pitches, which run longer than a button's words ("Get the day's top
+/// headlines delivered to your inbox every morning by subscribing to our newsletter.").
+static SIGNUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+            \b(?:in|to|into)\s+your\s+(?:inbox|letterbox|mailbox)\b
+          | \b(?:sign(?:ing)?\s+up|subscrib(?:e|ing))\s+(?:to|for)\s+(?:our|the|my)\b[^.!?]{0,40}
+              \b(?:newsletters?|e-?mail\s+alerts?)\b
+          | \bproblem\s+subscribing\b
+          | ^(?:get|never\s+miss|don'?t\s+miss|want\s+more|like\s+this\s+(?:article|story)|enjoyed\s+this)
+              \b[^.!?]{0,80}\b(?:newsletters?|inbox|subscrib\w*|delivered)\b
+        ",
+    )
+    .unwrap()
+});
+
 /// Share, follow, newsletter, "read more" and similar prompts.
 pub fn is_prompt(line: &str) -> bool {
-    word_count(line) <= 12 && PROMPT.is_match(line)
+    let words = word_count(line);
+    words <= 12 && PROMPT.is_match(line) || words <= 30 && SIGNUP.is_match(line)
+}
+
+static TAGGED_TEASER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\w.{15,}\s\[\s*[A-Z]{3,}\s*\]\s*\|?\s*$").unwrap());
+
+/// Another article's headline with the kind of link it is in capitals ("... eating marmot
+/// [INSIGHT]", "... [VIDEO]"): a teaser set between paragraphs.
+pub fn is_tagged_teaser(line: &str) -> bool {
+    TAGGED_TEASER.is_match(line)
+}
+
+static CLOSING_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+            \bcontributed\s+(?:to\s+this\s+(?:report|story|article)|reporting)\b
+          | ^\(?\s*(?:additional\s+)?reporting\s+by\b
+          | ^with\s+(?:\w+\s+){0,2}wires?\.?$
+        ",
+    )
+    .unwrap()
+});
+
+static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+            (?i:\bfollow)\s+(?:(?i:us|him|her|them|me)|@\w+|\p{Lu}[\w.'-]+(?:\s+\p{Lu}[\w.'-]+){0,3})
+              \s+(?i:on)\s+(?i:twitter|facebook|instagram|linkedin|x\b)
+          | ^(?i:e-?mail|write\s+to|reach|contact)
+              \s+(?:(?i:the\s+(?:author|reporters?|writer)s?)|\p{Lu}[\w.'-]+(?:\s+\p{Lu}[\w.'-]+){0,3})
+              \s+(?i:at|on|via)\s+(?:\S+@|https?://|(?i:twitter)|@)
+        ",
+    )
+    .unwrap()
+});
+
+/// A line that closes a report with its credits ("Reporting by …; Editing by …", "Jane Doe
+/// contributed to this report.") or how to reach its writer ("Email Tariq Malik at …",
+/// "Follow her on Twitter …"). Only the article's last lines are asked: a sentence such as
+/// "fans follow Trump on Twitter" is prose anywhere else.
+pub fn is_closing_credit(line: &str) -> bool {
+    word_count(line) <= 40 && (CLOSING_CREDIT.is_match(line) || CONTACT.is_match(line))
 }
 
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
@@ -556,6 +614,34 @@ mod tests {
         ));
         assert!(is_prompt("Share this article"));
         assert!(is_prompt("Sign up for our daily newsletter"));
+        assert!(is_prompt(
+            "Get the day’s top headlines delivered to your inbox every morning by subscribing to our newsletter."
+        ));
+        assert!(is_prompt(
+            "There was a problem subscribing you to the newsletter. Double check your email and try again."
+        ));
+        assert!(!is_prompt(
+            "The company continued to sign up additional subscribers to its streaming service, Mayer said."
+        ));
+        assert!(is_tagged_teaser(
+            "Plane passengers quarantined after BUBONIC PLAGUE outbreak [NEWS]"
+        ));
+        assert!(!is_tagged_teaser("[ CNBC ]"));
+        for closing in [
+            "(Reporting by Will Dunham; Editing by Tom Brown)",
+            "Additional reporting by Joseph Hudak",
+            "Associated Press writers Alan Fram and Zeke Miller contributed to this report.",
+            "Keith Bradsher contributed reporting from Hong Kong.",
+            "With Post wires",
+            "Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.",
+            "Write to Al Root at allen.root@dowjones.com",
+            "Follow NBC Latino on Facebook, Twitter and Instagram.",
+        ] {
+            assert!(is_closing_credit(closing), "{closing}");
+        }
+        assert!(!is_closing_credit(
+            "Reporters contributed to the fund, which paid for the trip, she said."
+        ));
         assert!(!is_prompt(
             "Related talks will begin in Doha next month, officials said."
         ));
