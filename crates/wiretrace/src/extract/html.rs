@@ -74,7 +74,26 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
                 .collect();
             (lines, Vec::new())
         }
-        None => trim_to_agreement(lines, &second_text),
+        None => {
+            let (kept, outside) = trim_to_agreement(lines, &second_text);
+            // The two agree on only a fragment of the second one's article: the main extractor
+            // read another block of the page (testimonials, a gallery) and the agreed span is
+            // where the two happen to overlap.
+            if theirs >= SECOND_MIN_WORDS && (body_words(&kept) as f64) < MAIN_MIN_SHARE * theirs as f64 {
+                article.fields_from.insert(
+                    "body".into(),
+                    "dom_smoothie (the extractors agreed on under half its words)".into(),
+                );
+                let lines = second_text
+                    .lines()
+                    .map(squeeze_whitespace)
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                (lines, kept.into_iter().chain(outside).collect())
+            } else {
+                (kept, outside)
+            }
+        }
     };
     article
         .removed
