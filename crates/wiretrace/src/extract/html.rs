@@ -64,32 +64,26 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
         .map(squeeze_whitespace)
         .filter(|c| !c.is_empty())
         .collect();
+    let second_lines = || -> Vec<String> {
+        second_text
+            .lines()
+            .map(squeeze_whitespace)
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
     let (lines, outside) = match second_wins {
         Some(from) => {
             article.fields_from.insert("body".into(), from.into());
-            let lines = second_text
-                .lines()
-                .map(squeeze_whitespace)
-                .filter(|l| !l.is_empty())
-                .collect();
-            (lines, Vec::new())
+            (second_lines(), Vec::new())
         }
         None => {
             let (kept, outside) = trim_to_agreement(lines, &second_text);
-            // The two agree on only a fragment of the second one's article: the main extractor
-            // read another block of the page (testimonials, a gallery) and the agreed span is
-            // where the two happen to overlap.
-            if theirs >= SECOND_MIN_WORDS && (body_words(&kept) as f64) < MAIN_MIN_SHARE * theirs as f64 {
+            if second_agrees_on_a_fragment(body_words(&kept), theirs) {
                 article.fields_from.insert(
                     "body".into(),
                     "dom_smoothie (the extractors agreed on under half its words)".into(),
                 );
-                let lines = second_text
-                    .lines()
-                    .map(squeeze_whitespace)
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                (lines, kept.into_iter().chain(outside).collect())
+                (second_lines(), kept.into_iter().chain(outside).collect())
             } else {
                 (kept, outside)
             }
@@ -477,6 +471,15 @@ fn second_is_the_article(ours: usize, our_lines: usize, theirs: usize) -> Option
     } else {
         None
     }
+}
+
+/// Whether the span both extractors agree on is a fragment of the second one's article: the main
+/// extractor read another block of the page (testimonials, a gallery), and the agreed span is
+/// only where the two overlap. On wcxb this moved word F1 0.9488 → 0.9499 and l3s-gn1 body F1
+/// 0.9047 → 0.9062, scrapinghub-aeb unchanged; with 0.7 in place of `MAIN_MIN_SHARE`,
+/// scrapinghub-aeb fell to 0.9731 and l3s-gn1 comments kept out to 0.945.
+fn second_agrees_on_a_fragment(agreed: usize, theirs: usize) -> bool {
+    theirs >= SECOND_MIN_WORDS && (agreed as f64) < MAIN_MIN_SHARE * theirs as f64
 }
 
 /// A short credit line near the top ("By Jane Doe", "AFP"): its names are kept as credits.
@@ -1337,6 +1340,10 @@ mod tests {
             "five times as long in paragraphs: a long article"
         );
         assert!(!pick(700, 2, 400), "under twice as long");
+        // After trimming to agreement: a long reading of which the two share a sliver.
+        assert!(second_agrees_on_a_fragment(74, 1386));
+        assert!(!second_agrees_on_a_fragment(900, 1386));
+        assert!(!second_agrees_on_a_fragment(10, 60), "too little to judge by");
     }
 
     #[test]
