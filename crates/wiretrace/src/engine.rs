@@ -1400,7 +1400,6 @@ const TABLE_REASON: &str = "a table of figures joins a story only through shared
 /// The links a join event lists (`links_total` counts them all).
 const MAX_EVENT_LINKS: usize = 16;
 
-
 /// The group text of a new article starting its copy group: its text but what
 /// it shares with the member text of other groups' articles (`carriers`: links, with their
 /// articles' member text, `None` for all of it), a second wire merged into it, and not with the

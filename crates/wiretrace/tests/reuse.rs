@@ -321,8 +321,20 @@ fn a_founder_that_merged_two_wires_keeps_the_wire_copied_first() {
         &[
             ("founder", founder),
             // The first copy to join through the founder says which of its text is the wire.
-            ("a-copy", with_own_line(&a, "Our harbour correspondent adds that repairs begin in May.")),
-            ("b-copy", with_own_line(&b, "Our correspondent in the capital adds that queues were long.")),
+            (
+                "a-copy",
+                with_own_line(
+                    &a,
+                    "Our harbour correspondent adds that repairs begin in May.",
+                ),
+            ),
+            (
+                "b-copy",
+                with_own_line(
+                    &b,
+                    "Our correspondent in the capital adds that queues were long.",
+                ),
+            ),
             ("b-copy-2", edited(&b, "said", "told reporters")),
         ],
     );

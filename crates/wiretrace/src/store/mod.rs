@@ -1050,7 +1050,9 @@ impl Reader<'_> {
             .prepare_cached(
                 "SELECT id, story, copied_from, group_text, confirmed FROM articles WHERE seq = ?1",
             )?
-            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            .query_row([seq], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
         let group_text = group_text.as_deref().and_then(ranges_from_bytes);
         let confirmed = confirmed.as_deref().and_then(ranges_from_bytes);
         let membership = match from {
