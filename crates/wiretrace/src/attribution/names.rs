@@ -35,6 +35,100 @@ pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          monitors monitor observers observer investigators investigator inspectors inspector agents agent")
 });
 
+/// Whether a lower-case noun outside `ROLE_NOUNS` names a person by its ending: a doer or a
+/// member ("engineer", "passenger", "journalist", "politician", "defendant", "resident"). Asked only
+/// of the head of a phrase that a speech verb follows, where a thing rarely stands; nouns of
+/// things and documents with these endings are kept out.
+pub fn is_role_by_ending(w: &str) -> bool {
+    const THINGS: &[&str] = &[
+        "paper",
+        "number",
+        "order",
+        "water",
+        "border",
+        "power",
+        "matter",
+        "letter",
+        "chapter",
+        "computer",
+        "center",
+        "corner",
+        "other",
+        "another",
+        "never",
+        "ever",
+        "however",
+        "whether",
+        "together",
+        "further",
+        "rather",
+        "either",
+        "neither",
+        "after",
+        "over",
+        "under",
+        "later",
+        "earlier",
+        "offer",
+        "answer",
+        "summer",
+        "winter",
+        "december",
+        "november",
+        "october",
+        "september",
+        "register",
+        "filter",
+        "murder",
+        "dinner",
+        "thunder",
+        "shelter",
+        "monster",
+        "disaster",
+        "quarter",
+        "cancer",
+        "weather",
+        "silent",
+        "content",
+        "percent",
+        "recent",
+        "current",
+        "different",
+        "incident",
+        "accident",
+        "event",
+        "plant",
+        "giant",
+        "important",
+        "significant",
+        "relevant",
+        "meant",
+        "cent",
+        "christian",
+        "italian",
+        "indian",
+        "canadian",
+        "russian",
+        "iranian",
+        "australian",
+        "asian",
+        "brazilian",
+        "egyptian",
+        "syrian",
+        "nigerian",
+        "european",
+        "american",
+        "african",
+    ];
+    w.len() >= 5
+        && w.chars().all(|c| c.is_ascii_lowercase())
+        && !THINGS.contains(&w)
+        && !w.ends_with("ment")
+        && ["eer", "ist", "yst", "ian", "ant", "ent", "er"]
+            .iter()
+            .any(|end| w.ends_with(end))
+}
+
 /// Lower-case head nouns of bodies and documents that speak ("the ministry said", "the report says").
 pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("report statement bulletin communique communiqué release post announcement assessment analysis letter \
@@ -42,7 +136,7 @@ pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          broadcaster network channel station union party office court coastguard army military police service board survey study \
          website website's tweet club team embassy administration campaign foundation organisation organization \
          commission authority center centre institute operator airline airport force forces regulator watchdog \
-         ruling verdict data figures filing indictment complaint documents records poll ministries departments \
+         ruling verdict data figures filing indictment complaint documents records poll prosecution defence ministries departments \
          agencies companies firms banks governments groups unions parties")
 });
 

@@ -60,6 +60,24 @@ static AND_SAID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
     regex::Regex::new(r",?\s+and\s+(?:he|she|they|it)\s+(?:also\s+)?(?:said|says|added|adds|told\s+\w+)(?:\s+that)?\s+").unwrap()
 });
 
+/// The tail of a reported clause that hands over to a direct quote with a second cue: ", saying",
+/// ", and told reporters", ", adding:".
+static CUE_BEFORE_QUOTE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i),\s+(?:and\s+)?(?:(?:he|she|they|it)\s+)?(?:also\s+)?(?:saying|adding|added|said|says|told|tells|telling)\b[^,.;]{0,40}?[:,]?\s*$",
+    )
+    .unwrap()
+});
+
+/// A second verb of the speaker that ends a reported clause: "tweeted that A and urged people to
+/// stay away" reports A; what was urged is no clause.
+static AND_URGED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r",?\s+and\s+(?:also\s+)?(?:urged|appealed|called|asked|warned|vowed|pledged|promised|demanded)\b",
+    )
+    .unwrap()
+});
+
 /// Verbs that attribute words to a speaker.
 static CUES: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::LazyLock::new(
     || {
@@ -256,8 +274,48 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                             a.speaker.clone(),
                         ));
                     }
+                    // "said that A, saying "B"": the reported clause before a direct quote
+                    // the speaker goes on to with a second cue is a quote of its own.
+                    let before_direct = direct
+                        .first()
+                        .filter(|&&i| marks[i].outer.0 > a.cue_at)
+                        .and_then(|&i| {
+                            let c = a.content?;
+                            let head = &p[c.0..marks[i].outer.0.max(c.0)];
+                            let m = CUE_BEFORE_QUOTE.find(head)?;
+                            Some((c.0, c.0 + m.start()))
+                        })
+                        .filter(|c| word_count(&p[c.0..c.1]) >= 3);
+                    // "A, a spokesman told X, adding that B": A is the speaker's too.
+                    let lead = if a.cue.ends_with("ing") && a.pattern != Pattern::ClauseThenSpeaker
+                    {
+                        toks.iter()
+                            .position(|t| t.start == a.cue_at)
+                            .and_then(|k| attribution_before(p, &toks, char_base, k))
+                            .and_then(|lead| Some((lead.content?, lead)))
+                            .filter(|(c, _)| {
+                                word_count(&p[c.0..c.1]) >= 3
+                                    && !quoted.iter().any(|&i| marks[i].outer.0 < c.1)
+                            })
+                    } else {
+                        None
+                    };
+                    let extra = before_direct
+                        .map(|c| (c, a.clone()))
+                        .into_iter()
+                        .chain(lead);
+                    for (part, by) in extra {
+                        found.push((
+                            quote(p, char_base, part, QuoteKind::Reported, &by, by.pattern),
+                            by.speaker.clone(),
+                        ));
+                    }
                     if direct.is_empty() {
                         if let Some(c) = a.content {
+                            let c = match AND_URGED.find(&p[c.0..c.1]) {
+                                Some(m) => (c.0, c.0 + m.start()),
+                                None => c,
+                            };
                             // "X said A, and he said B": two reported clauses of one speaker.
                             let mut parts = vec![c];
                             if let Some(m) = AND_SAID.find(&p[c.0..c.1]) {
@@ -721,7 +779,8 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
         let sep = toks[..k].iter().rposition(|t| t.kind == Kind::Comma);
         let near = sep.and_then(|j| speaker_phrase(p, &toks[j + 1..k], char_base, 8));
         let subject = || sentence_subject(p, toks, char_base, k);
-        if let Some(sp) = near.or_else(subject) {
+        let trailing = || attribution_before(p, toks, char_base, k).map(|a| a.speaker);
+        if let Some(sp) = near.or_else(trailing).or_else(subject) {
             let content = content_after(p, toks, k);
             return Some(Attribution {
                 speaker: sp,
@@ -838,6 +897,17 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
         }
     }
     None
+}
+
+/// `CLAUSE, SPEAKER told X, adding that ...`: the attribution that closes the clause before a
+/// participle cue, when a comma alone stands between them.
+fn attribution_before(p: &str, toks: &[Tok], char_base: usize, k: usize) -> Option<Attribution> {
+    let sep = toks[..k].iter().rposition(|t| t.kind == Kind::Comma)?;
+    if sep + 1 != k || sep == 0 {
+        return None;
+    }
+    let a = attribute(p, &toks[..sep], char_base)?;
+    (a.pattern == Pattern::ClauseThenSpeaker).then_some(a)
 }
 
 /// The subject of a sentence's first clause, before `limit`: the shortest speaker phrase
@@ -1310,7 +1380,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                 // speaking at a news conference after the president said" has a clause in it, not a role.
                 let seg: Vec<&Tok> = seg.iter().filter(|t| t.kind == Kind::Word).collect();
                 seg.first().is_some_and(|f| {
-                    matches!(lower(p, f).as_str(), "a" | "an" | "the")
+                    matches!(lower(p, f).as_str(), "a" | "an" | "the" | "one")
                         || names::is_capitalised(word(p, f))
                 }) || starts_with_role(p, &seg)
             })
@@ -1472,8 +1542,12 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     let ends_in_head = names::is_name_word(last_word) && !names::NOT_NAMES.contains(last_key)
         || last_word.chars().all(|c| c.is_ascii_digit())
         || ROLE_NOUNS.contains(last_key)
-        || BODY_NOUNS.contains(last_key);
-    let speaks = (has_name || ROLE_NOUNS.contains(last_key) || BODY_NOUNS.contains(last_key))
+        || BODY_NOUNS.contains(last_key)
+        || names::is_role_by_ending(last_key);
+    let speaks = (has_name
+        || ROLE_NOUNS.contains(last_key)
+        || BODY_NOUNS.contains(last_key)
+        || names::is_role_by_ending(last_key))
         && ends_in_head;
     if !speaks {
         return None;
@@ -1531,7 +1605,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             }
         }
     } else {
-        let person = ROLE_NOUNS.contains(last_key);
+        let person = ROLE_NOUNS.contains(last_key) || names::is_role_by_ending(last_key);
         (written.clone(), None, person)
     };
     Some(Speaker {
@@ -1616,7 +1690,19 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
                 None => None,
             }
         } else {
-            Some(fuller(&sp, body, runs, &long_forms, &previous))
+            let full = fuller(&sp, body, runs, &long_forms, &previous);
+            if full == sp.written && refers_back(&sp, body) {
+                // "The former software engineer said": a person described again, as "he" would be.
+                previous
+                    .iter()
+                    .rev()
+                    .find(|(s, r)| s.person && s.at < sp.at && names::is_capitalised(r))
+                    .map(|(_, r)| r.clone())
+                    .or_else(|| last_person_named(body, runs, sp.at))
+                    .or(Some(full))
+            } else {
+                Some(full)
+            }
         };
         if q.role.is_none() && sp.person {
             q.role = resolved.as_deref().and_then(role_of);
@@ -1637,6 +1723,25 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
         out.push(q);
     }
     out
+}
+
+/// Whether a speaker is a definite description of one person that an earlier sentence named:
+/// "the former software engineer", "the 56-year-old" (two or more lower-case words after "the",
+/// ending in a person's role), not "the spokesman" (a bare role is matched to its earlier
+/// mention) nor "the officials".
+fn refers_back(sp: &Speaker, body: &str) -> bool {
+    let words: Vec<&str> = sp.written.split_whitespace().collect();
+    let before = &body[..byte_offset(body, sp.at)];
+    let definite = before
+        .split_whitespace()
+        .last()
+        .is_some_and(|w| w.eq_ignore_ascii_case("the"));
+    let last = words.last().map(|w| key(w)).unwrap_or_default();
+    sp.person
+        && definite
+        && words.len() >= 2
+        && words.iter().all(|w| !names::is_capitalised(w))
+        && !(last.ends_with('s') && !last.ends_with("ss"))
 }
 
 /// The title in a resolved name ("Gen." of "Gen. Kenneth McKenzie").
@@ -1813,7 +1918,7 @@ fn described_body(
         return None;
     }
     let byte_at = byte_offset(body, sp.at);
-    let (mut before, mut after) = (None, None);
+    let (mut before, mut after): (Option<(usize, String)>, Option<String>) = (None, None);
     for r in runs {
         let ends_in_noun = r.words.len() >= 2 && r.words.last().is_some_and(|w| key(w) == noun);
         let followed = || {
@@ -1831,12 +1936,27 @@ fn described_body(
             continue;
         };
         if r.end <= byte_at {
-            before = Some(name);
+            before = Some((r.end, name));
         } else if after.is_none() {
             after = Some(name);
         }
     }
-    if let Some(name) = before.or(after) {
+    // A described body that spoke since ("The French education ministry tweeted ... , the
+    // ministry said") is nearer than a named one before it.
+    let spoke_since = previous.iter().rev().find_map(|(s, resolved)| {
+        let at = byte_offset(body, s.at);
+        let ends_in_noun = resolved
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| key(w) == noun);
+        (!s.pronoun && at < byte_at && ends_in_noun && resolved.split_whitespace().count() >= 2)
+            .then(|| (at, resolved.clone()))
+    });
+    let before = match (before, spoke_since) {
+        (Some(b), Some(s)) => Some(if s.0 > b.0 { s } else { b }),
+        (b, s) => b.or(s),
+    };
+    if let Some(name) = before.map(|(_, n)| n).or(after) {
         return Some(name);
     }
     if !STANDS_FOR_ORG.contains(&noun.as_str()) {
@@ -2201,5 +2321,49 @@ mod tests {
             Some("President Ashraf Ghani")
         );
         assert_eq!(q[0].role.as_deref(), Some("President"));
+    }
+    #[test]
+    fn a_reported_clause_beside_a_direct_quote_or_a_trailing_attribution_is_its_own_quote() {
+        let text = |q: &[Quote]| q.iter().map(|q| q.text.clone()).collect::<Vec<_>>();
+        let q = one("Mayor Ana Ruiz stressed that the bridge was safe, and told reporters \"We will reopen it on Monday and keep it open.\"");
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert!(
+            text(&q).contains(&"the bridge was safe".to_string()),
+            "{q:#?}"
+        );
+        // The reported clause around a quoted term has no quote of its own.
+        let q = one("Ruiz told the paper the bridge would be \"safe as houses\" by May.");
+        assert_eq!(text(&q), ["safe as houses"]);
+        let q = one("Nine people were hurt, a Kestrel police spokesman told the radio, adding that two were children.");
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert!(
+            q.iter()
+                .all(|q| q.speaker.as_deref() == Some("Kestrel police spokesman")),
+            "{q:#?}"
+        );
+        // A second verb of the speaker ends the clause.
+        let q =
+            one("The ministry tweeted that the roads were closed and urged drivers to stay home.");
+        assert_eq!(text(&q), ["the roads were closed"]);
+    }
+
+    #[test]
+    fn a_body_that_spoke_since_and_a_person_described_again_resolve_to_the_nearest() {
+        let q = find(&[
+            "The Interior Ministry said the roads were closed. The regional transport ministry said trains were cancelled. Trains will run again on Friday, the ministry said.".into(),
+            "Dan Marsh told the court he had not seen her. The former bus driver said he was at home that night.".into(),
+        ]);
+        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        assert_eq!(
+            resolved,
+            [
+                Some("Interior Ministry"),
+                Some("regional transport ministry"),
+                Some("regional transport ministry"),
+                Some("Dan Marsh"),
+                Some("Dan Marsh")
+            ],
+            "{q:#?}"
+        );
     }
 }

@@ -47,7 +47,11 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     // scrapinghub-aeb), and a news page is an article; it is asked for only when the article
     // reading misses or overruns what dom_smoothie found, where a forum or listing layout is
     // the likely cause.
-    let mut main = read_main(html, url, Some(rs_trafilatura::page_type::PageType::Article));
+    let mut main = read_main(
+        html,
+        url,
+        Some(rs_trafilatura::page_type::PageType::Article),
+    );
     let mut lines = main_lines(main.as_ref());
     let mut second_wins = second_is_the_article(body_words(&lines), lines.len(), theirs);
     if second_wins.is_some() {
@@ -333,10 +337,12 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
             }
         }
     }
-    article.removed.extend(closing.into_iter().map(|text| Removed {
-        text,
-        reason: Reason::CreditLine,
-    }));
+    article
+        .removed
+        .extend(closing.into_iter().map(|text| Removed {
+            text,
+            reason: Reason::CreditLine,
+        }));
     if !credits.is_empty() {
         article
             .fields_from
@@ -1343,7 +1349,10 @@ mod tests {
         // After trimming to agreement: a long reading of which the two share a sliver.
         assert!(second_agrees_on_a_fragment(74, 1386));
         assert!(!second_agrees_on_a_fragment(900, 1386));
-        assert!(!second_agrees_on_a_fragment(10, 60), "too little to judge by");
+        assert!(
+            !second_agrees_on_a_fragment(10, 60),
+            "too little to judge by"
+        );
     }
 
     #[test]
