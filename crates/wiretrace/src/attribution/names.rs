@@ -136,14 +136,14 @@ pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          broadcaster network channel station union party office court coastguard army military police service board survey study \
          website website's tweet club team embassy administration campaign foundation organisation organization \
          commission authority center centre institute operator airline airport force forces regulator watchdog \
-         ruling verdict data figures filing indictment complaint documents records poll prosecution defence ministries departments \
+         ruling verdict data figures filing indictment complaint document documents records poll prosecution defence ministries departments \
          agencies companies firms banks governments groups unions parties")
 });
 
 /// Documents among the bodies: a speaker that is one of these is resolved to its fullest mention.
 pub static DOCUMENT_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("report statement bulletin communique communiqué release post announcement assessment analysis letter survey study tweet \
-         ruling verdict data figures filing indictment complaint documents records poll")
+         ruling verdict data figures filing indictment complaint document documents records poll")
 });
 
 /// Capitalised words that make a name an organisation's.

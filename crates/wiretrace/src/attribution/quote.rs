@@ -97,6 +97,7 @@ static CUES: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::L
 /// imperative, so it is a cue only after a word that cannot open a noun phrase.
 const PLURAL_CUES: &[&str] = &[
     "claim", "argue", "insist", "explain", "announce", "confirm", "deny", "warn", "complain",
+    "allege",
 ];
 
 /// Words before which a noun phrase starts: after them, "claim" is a noun, not a cue.
@@ -938,15 +939,44 @@ fn sentence_subject(p: &str, toks: &[Tok], char_base: usize, limit: usize) -> Op
                         | "near"
                         | "by"
                 );
-            if let Some(sp) = verb_next
+            if let Some(mut sp) = verb_next
                 .then(|| speaker_phrase(p, &toks[start..end], char_base, 8))
                 .flatten()
             {
+                if let Some(name) = named_as(p, &toks[end..limit]) {
+                    // "A student named as Andreas, interviewed on TV, said": the name given.
+                    sp.role = Some(sp.written.clone());
+                    sp.written = name.clone();
+                    sp.name = name;
+                    sp.person = true;
+                }
                 return Some(sp);
             }
         }
     }
     None
+}
+
+/// The name given to a described person right after the description: "named (as) X",
+/// "identified as X", "called X".
+fn named_as(p: &str, toks: &[Tok]) -> Option<String> {
+    let first = toks.first().filter(|t| t.kind == Kind::Word)?;
+    if !matches!(lower(p, first).as_str(), "named" | "identified" | "called") {
+        return None;
+    }
+    let mut i = 1;
+    if toks
+        .get(i)
+        .is_some_and(|t| t.kind == Kind::Word && lower(p, t) == "as")
+    {
+        i += 1;
+    }
+    let run: Vec<&str> = toks[i..]
+        .iter()
+        .take_while(|t| t.kind == Kind::Word && names::is_name_word(word(p, t)))
+        .map(|t| word(p, t))
+        .collect();
+    (!run.is_empty() && run.len() <= 4).then(|| run.join(" "))
 }
 
 /// Documents "read", "begin" and "continue"; people do not.
@@ -1245,9 +1275,20 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                     names::is_capitalised(w)
                         || matches!(w, "the" | "a" | "an")
                         || ROLE_NOUNS.contains(w)
-                        || w == "reporters"
-                        || w == "journalists"
-                        || w == "paper"
+                        || matches!(
+                            w,
+                            "reporters"
+                                | "journalists"
+                                | "paper"
+                                | "jurors"
+                                | "jury"
+                                | "court"
+                                | "audience"
+                                | "crowd"
+                                | "supporters"
+                                | "viewers"
+                                | "listeners"
+                        )
                 }
             }) {
                 i += 1;
@@ -2362,6 +2403,26 @@ mod tests {
                 Some("regional transport ministry"),
                 Some("Dan Marsh"),
                 Some("Dan Marsh")
+            ],
+            "{q:#?}"
+        );
+    }
+    #[test]
+    fn a_person_named_as_a_description_says_it_and_plural_speakers_allege() {
+        let q = find(&[
+            "A driver named as Tom Reyes, interviewed on the radio, said the road had flooded. \"It was like a river,\" he said.".into(),
+            "The prosecution alleges the firm hid its losses. They also allege it destroyed records.".into(),
+            "\"The board met twice in secret,\" the document said.".into(),
+        ]);
+        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        assert_eq!(
+            resolved,
+            [
+                Some("Tom Reyes"),
+                Some("Tom Reyes"),
+                Some("prosecution"),
+                Some("prosecution"),
+                Some("document")
             ],
             "{q:#?}"
         );
