@@ -36,7 +36,8 @@ pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 });
 
 /// Whether a lower-case noun outside `ROLE_NOUNS` names a person by its ending: a doer or a
-/// member ("engineer", "passenger", "journalist", "politician", "defendant", "resident"). Asked only
+/// member ("engineer", "passenger", "journalist", "politician", "defendant", "resident"), one or
+/// many. Asked only
 /// of the head of a phrase that a speech verb follows, where a thing rarely stands; nouns of
 /// things and documents with these endings are kept out.
 pub fn is_role_by_ending(w: &str) -> bool {
@@ -120,6 +121,11 @@ pub fn is_role_by_ending(w: &str) -> bool {
         "american",
         "african",
     ];
+    // Plurals too: "campaigners", "drivers".
+    let w = w
+        .strip_suffix('s')
+        .filter(|s| !s.ends_with('s'))
+        .unwrap_or(w);
     w.len() >= 5
         && w.chars().all(|c| c.is_ascii_lowercase())
         && !THINGS.contains(&w)
@@ -320,6 +326,20 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
 /// Every run of capitalised words in `text` (titles included, linking words like "of" allowed
 /// inside), except calendar words and a lone capitalised sentence opener that the text never
 /// capitalises elsewhere.
+/// Whether a word with a full stop ends its sentence ("Ruptly TV. Santos said" is two names), as
+/// a title, an initial, "U.S." or "Inc." does not.
+fn ends_sentence(w: &str) -> bool {
+    let Some(bare) = w.strip_suffix('.') else {
+        return false;
+    };
+    let k = bare.to_lowercase();
+    !bare.contains('.')
+        && bare.chars().count() >= 2
+        && !TITLES.contains(k.as_str())
+        && !is_org_suffix(bare)
+        && !matches!(k.as_str(), "jr" | "sr" | "st" | "co" | "no" | "mt" | "ft")
+}
+
 pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
     let ws = words(text);
     let mut runs: Vec<NameRun<'t>> = Vec::new();
@@ -339,9 +359,11 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
     };
     for &(s, e) in &ws {
         let w = &text[s..e];
-        let joined = cur.last().is_some_and(|&(_, pe)| {
+        let joined = cur.last().is_some_and(|&(ps, pe)| {
             let gap = &text[pe..s];
-            gap.chars().count() <= 2 && gap.chars().all(|c| c == ' ' || c == '-')
+            gap.chars().count() <= 2
+                && gap.chars().all(|c| c == ' ' || c == '-')
+                && !ends_sentence(&text[ps..pe])
         });
         // Letters mixed with digits are codes and link fragments ("I9FTnLuZCH"), not names.
         let code = w.chars().any(|c| c.is_ascii_digit()) && w.chars().any(|c| c.is_alphabetic());
