@@ -53,6 +53,9 @@ pub enum Pattern {
     ClauseThenSpeaker,
     /// `According to SPEAKER, CLAUSE` or `CLAUSE, according to SPEAKER.`
     AccordingTo,
+    /// A quote standing alone, then the name and role of its speaker with no verb: `"...".
+    /// Zhang Wei, an analyst at ...` (a column of pull quotes).
+    PullQuote,
 }
 
 /// A second saying by the same speaker inside a reported clause.
@@ -241,8 +244,35 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
     let mut carried_open = false;
     for p in paragraphs {
         let marks = quote_marks(p);
+        // Quotes of the sentence before that no cue attributed, for a pull quote's name line.
+        let mut unattributed: Vec<(usize, usize)> = Vec::new();
         for (si, (s0, s1)) in sentences(p, &marks).into_iter().enumerate() {
             let toks = tokens(p, s0, s1, &marks);
+            if let Some(sp) = (!unattributed.is_empty())
+                .then(|| pull_quote_speaker(p, &toks, char_base))
+                .flatten()
+            {
+                let a = Attribution {
+                    speaker: sp.clone(),
+                    cue: String::new(),
+                    pattern: Pattern::PullQuote,
+                    content: None,
+                    cue_at: 0,
+                };
+                for inner in unattributed.drain(..) {
+                    let mut q = quote(
+                        p,
+                        char_base,
+                        inner,
+                        QuoteKind::Direct,
+                        &a,
+                        Pattern::PullQuote,
+                    );
+                    q.cue = None;
+                    found.push((q, sp.clone()));
+                }
+            }
+            unattributed.clear();
             let quoted: Vec<usize> = toks
                 .iter()
                 .filter_map(|t| {
@@ -375,6 +405,11 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                     }
                     if !spoke {
                         last = None;
+                        unattributed = quoted
+                            .iter()
+                            .map(|&i| marks[i].inner)
+                            .filter(|&(a, b)| word_count(&p[a..b]) >= 5)
+                            .collect();
                     }
                 }
             }
@@ -384,6 +419,60 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
     }
     merge_runs_on(&mut found, &body);
     resolve(found, &body, &runs)
+}
+
+/// The speaker a pull quote's name line gives: the sentence opens with a person's name of two to
+/// four words, then a comma and a role, an opening quote, a circumstance ("in his New Year's
+/// address") or nothing, and holds no cue before its next quote.
+fn pull_quote_speaker(p: &str, toks: &[Tok], char_base: usize) -> Option<Speaker> {
+    let run = toks
+        .iter()
+        .take_while(|t| t.kind == Kind::Word && names::is_name_word(word(p, t)))
+        .count();
+    let words: Vec<&str> = toks[..run].iter().map(|t| word(p, t)).collect();
+    let named = names::split_title(&words);
+    let name_words = named.name.split_whitespace().count();
+    if !(2..=4).contains(&name_words)
+        || names::looks_like_org(&named.name)
+        || names::NOT_NAMES.contains(key(words[0]).as_str())
+    {
+        return None;
+    }
+    let rest = &toks[run..];
+    let fits = match rest.first() {
+        None => true,
+        Some(t) => {
+            matches!(t.kind, Kind::Comma | Kind::Quoted(_))
+                || t.kind == Kind::Word && matches!(lower(p, t).as_str(), "in" | "at" | "on")
+        }
+    };
+    let until_quote = rest
+        .iter()
+        .position(|t| matches!(t.kind, Kind::Quoted(_)))
+        .unwrap_or(rest.len());
+    if !fits || (run..run + until_quote).any(|k| is_cue(p, toks, k)) {
+        return None;
+    }
+    let role_toks: Vec<&Tok> = rest[..until_quote]
+        .iter()
+        .skip_while(|t| t.kind == Kind::Comma)
+        .filter(|t| t.kind == Kind::Word)
+        .collect();
+    let role = match (role_toks.first(), role_toks.last()) {
+        (Some(a), Some(b)) if rest.first().is_some_and(|t| t.kind == Kind::Comma) => {
+            Some(p[a.start..b.end].to_string())
+        }
+        _ => None,
+    };
+    let title = (!named.title.is_empty()).then(|| named.title.clone());
+    Some(Speaker {
+        written: words.join(" "),
+        name: named.name,
+        role: title.or(role),
+        pronoun: false,
+        person: true,
+        at: char_base + p[..toks[0].start].chars().count(),
+    })
 }
 
 /// Whether a quoted stretch is the whole utterance of its sentence: nothing but the attribution
@@ -516,8 +605,23 @@ fn quote_marks(p: &str) -> Vec<Marked> {
                 });
                 open = None;
             }
-            // A quote that reopens is one quote over several (lost) paragraphs; a closing mark
-            // with none open belongs to a quote begun before this paragraph.
+            // A closing mark before any other, after a sentence's end: the paragraph opens inside
+            // a quote begun before it (in text that starts mid-quote, a pull quote whose opening
+            // mark was lost).
+            (None, false)
+                if out.is_empty()
+                    && prev.is_some_and(|c| ".!?,".contains(c))
+                    && next.is_none_or(char::is_whitespace)
+                    && word_count(&p[..b]) >= 5 =>
+            {
+                out.push(Marked {
+                    inner: (0, b),
+                    outer: (0, b + c.len_utf8()),
+                    open_end: false,
+                });
+            }
+            // A quote that reopens is one quote over several (lost) paragraphs; any other closing
+            // mark with none open is stray.
             _ => {}
         }
     }
@@ -2484,5 +2588,32 @@ mod tests {
             "{q:#?}"
         );
         assert_eq!(q[4].text, "her brother worked at a bank");
+    }
+    #[test]
+    fn pull_quotes_take_the_name_line_after_them() {
+        // The column starts mid-quote (its opening mark lost), as China Daily's pages do.
+        let q = one("Small firms find it hard to raise money in their first years of business.\" Li Na, a researcher at the Institute of Labour \"Prices will rise when demand grows faster than supply.\" Tom Reyes, chief economist at Brightbank. Exports rose 3 percent in May.");
+        let got: Vec<(&str, Option<&str>)> = q
+            .iter()
+            .map(|q| (q.text.as_str(), q.speaker_resolved.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Small firms find it hard to raise money in their first years of business.",
+                    Some("Li Na")
+                ),
+                (
+                    "Prices will rise when demand grows faster than supply.",
+                    Some("Tom Reyes")
+                ),
+            ],
+            "{q:#?}"
+        );
+        assert_eq!(q[1].role.as_deref(), Some("chief economist at Brightbank"));
+        // A quote the next sentence's subject does not speak stays unattributed.
+        let q = one("\"Prices will rise when demand grows.\" Tom Reyes left the firm in May.");
+        assert!(q.is_empty(), "{q:#?}");
     }
 }
