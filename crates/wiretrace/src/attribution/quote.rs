@@ -1859,9 +1859,24 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
             let antecedent = previous.iter().rev().find(|(s, _)| {
                 !s.pronoun && (s.person == want_person || sp.name == "they") && s.at < sp.at
             });
+            // "Santorum said" counts as no one in particular, yet a later "he added" is his.
+            let surname = || {
+                previous
+                    .iter()
+                    .rev()
+                    .find(|(s, r)| {
+                        !s.pronoun
+                            && s.at < sp.at
+                            && r.split_whitespace().count() == 1
+                            && names::is_name_word(r)
+                            && !names::looks_like_org(r)
+                            && !super::actor::is_country(r)
+                    })
+                    .map(|(_, r)| r.clone())
+            };
             match antecedent {
                 Some((_, r)) => Some(r.clone()),
-                None if want_person => last_person_named(body, runs, sp.at),
+                None if want_person => surname().or_else(|| last_person_named(body, runs, sp.at)),
                 // "It said ..." with no body speaking before it: the organisation last named.
                 None if sp.name == "it" => last_org_named(body, runs, sp.at),
                 None => None,
@@ -2615,5 +2630,13 @@ mod tests {
         // A quote the next sentence's subject does not speak stays unattributed.
         let q = one("\"Prices will rise when demand grows.\" Tom Reyes left the firm in May.");
         assert!(q.is_empty(), "{q:#?}");
+    }
+    #[test]
+    fn he_after_a_surname_speaker_is_that_speaker_not_a_name_in_the_quotes() {
+        let q = find(&[
+            "\"We are not in a campaign any more,\" Santorum said. Santorum hoped the party would move on. \"People don't care about Barack Obama any more,\" he added.".into(),
+        ]);
+        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        assert_eq!(resolved, [Some("Santorum"), Some("Santorum")], "{q:#?}");
     }
 }
