@@ -2237,6 +2237,11 @@ fn issued_document(body: &str, name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The resolved speakers of `q`, in order.
+    fn speakers(q: &[Quote]) -> Vec<Option<&str>> {
+        q.iter().map(|q| q.speaker_resolved.as_deref()).collect()
+    }
+
     fn one(text: &str) -> Vec<Quote> {
         find(&[text.to_string()])
     }
@@ -2329,7 +2334,7 @@ mod tests {
             "Acme Tools Corp said it expects higher sales. \"We are confident,\" the company said.".into(),
             "Northwind Shipping inc said it will buy two ships. It said the deal closes in June.".into(),
         ]);
-        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        let resolved = speakers(&q);
         assert_eq!(
             resolved,
             [
@@ -2545,7 +2550,7 @@ mod tests {
             "The Interior Ministry said the roads were closed. The regional transport ministry said trains were cancelled. Trains will run again on Friday, the ministry said.".into(),
             "Dan Marsh told the court he had not seen her. The former bus driver said he was at home that night.".into(),
         ]);
-        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        let resolved = speakers(&q);
         assert_eq!(
             resolved,
             [
@@ -2565,7 +2570,7 @@ mod tests {
             "The prosecution alleges the firm hid its losses. They also allege it destroyed records.".into(),
             "\"The board met twice in secret,\" the document said.".into(),
         ]);
-        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        let resolved = speakers(&q);
         assert_eq!(
             resolved,
             [
@@ -2587,13 +2592,8 @@ mod tests {
             "Human rights campaigners say the ruling unfairly targets women.".into(),
             "Later she told them her brother worked at a bank.".into(),
         ]);
-        let resolved: Vec<Option<&str>> = q
-            .iter()
-            .take(4)
-            .map(|q| q.speaker_resolved.as_deref())
-            .collect();
         assert_eq!(
-            resolved,
+            speakers(&q)[..4],
             [
                 Some("International Court of Justice"),
                 Some("Joan Rius"),
@@ -2636,7 +2636,7 @@ mod tests {
         let q = find(&[
             "\"We are not in a campaign any more,\" Santorum said. Santorum hoped the party would move on. \"People don't care about Barack Obama any more,\" he added.".into(),
         ]);
-        let resolved: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        let resolved = speakers(&q);
         assert_eq!(resolved, [Some("Santorum"), Some("Santorum")], "{q:#?}");
     }
 }
