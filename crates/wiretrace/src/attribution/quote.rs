@@ -843,6 +843,12 @@ fn speaker_end_before(p: &str, toks: &[Tok], from: usize, k: usize) -> Option<us
 /// Find who speaks in a sentence: `according to X`, a cue after the clause (`..., X said`), or a
 /// speaker and cue opening it (`X said (that) ...`).
 fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
+    attribute_with(p, toks, char_base, true)
+}
+
+/// `attribute`, where `look_back` lets a participle cue take the speaker of the attribution
+/// before it; that look is one level deep, so a sentence of many ", saying" stays linear.
+fn attribute_with(p: &str, toks: &[Tok], char_base: usize, look_back: bool) -> Option<Attribution> {
     if let Some(a) = according_to(p, toks, char_base) {
         return Some(a);
     }
@@ -884,7 +890,12 @@ fn attribute(p: &str, toks: &[Tok], char_base: usize) -> Option<Attribution> {
         let sep = toks[..k].iter().rposition(|t| t.kind == Kind::Comma);
         let near = sep.and_then(|j| speaker_phrase(p, &toks[j + 1..k], char_base, 8));
         let subject = || sentence_subject(p, toks, char_base, k);
-        let trailing = || attribution_before(p, toks, char_base, k).map(|a| a.speaker);
+        let trailing = || {
+            look_back
+                .then(|| attribution_before(p, toks, char_base, k))
+                .flatten()
+                .map(|a| a.speaker)
+        };
         if let Some(sp) = near.or_else(trailing).or_else(subject) {
             let content = content_after(p, toks, k);
             return Some(Attribution {
@@ -1011,7 +1022,7 @@ fn attribution_before(p: &str, toks: &[Tok], char_base: usize, k: usize) -> Opti
     if sep + 1 != k || sep == 0 {
         return None;
     }
-    let a = attribute(p, &toks[..sep], char_base)?;
+    let a = attribute_with(p, &toks[..sep], char_base, false)?;
     (a.pattern == Pattern::ClauseThenSpeaker).then_some(a)
 }
 
@@ -2638,5 +2649,15 @@ mod tests {
         ]);
         let resolved = speakers(&q);
         assert_eq!(resolved, [Some("Santorum"), Some("Santorum")], "{q:#?}");
+    }
+    #[test]
+    fn a_sentence_of_many_participles_is_read_in_linear_time() {
+        // Each ", adding" once looked back through every earlier one (2^n attributions).
+        let text = format!(
+            "Two were hurt, a spokesman told the radio{} that roads closed.",
+            ", adding".repeat(60)
+        );
+        let q = one(&text);
+        assert_eq!(q.len(), 2, "{q:#?}");
     }
 }
