@@ -1934,17 +1934,16 @@ fn resolve(found: Vec<(Quote, Speaker)>, body: &str, runs: &[NameRun]) -> Vec<Qu
 /// mention) nor "the officials".
 fn refers_back(sp: &Speaker, body: &str) -> bool {
     let words: Vec<&str> = sp.written.split_whitespace().collect();
-    let before = &body[..byte_offset(body, sp.at)];
-    let definite = before
-        .split_whitespace()
-        .last()
-        .is_some_and(|w| w.eq_ignore_ascii_case("the"));
     let last = words.last().map(|w| key(w)).unwrap_or_default();
-    sp.person
-        && definite
+    let described = sp.person
         && words.len() >= 2
         && words.last().is_some_and(|w| !names::is_capitalised(w))
-        && !(last.ends_with('s') && !last.ends_with("ss"))
+        && !(last.ends_with('s') && !last.ends_with("ss"));
+    described
+        && body[..byte_offset(body, sp.at)]
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|w| w.eq_ignore_ascii_case("the"))
 }
 
 /// The title in a resolved name ("Gen." of "Gen. Kenneth McKenzie").
@@ -2146,15 +2145,19 @@ fn described_body(
     }
     // A described body that spoke since ("The French education ministry tweeted ... , the
     // ministry said") is nearer than a named one before it.
-    let spoke_since = previous.iter().rev().find_map(|(s, resolved)| {
-        let at = byte_offset(body, s.at);
-        let ends_in_noun = resolved
-            .split_whitespace()
-            .last()
-            .is_some_and(|w| key(w) == noun);
-        (!s.pronoun && at < byte_at && ends_in_noun && resolved.split_whitespace().count() >= 2)
-            .then(|| (at, resolved.clone()))
-    });
+    let spoke_since = previous
+        .iter()
+        .rev()
+        .find(|(s, resolved)| {
+            !s.pronoun
+                && s.at < sp.at
+                && resolved.split_whitespace().count() >= 2
+                && resolved
+                    .split_whitespace()
+                    .next_back()
+                    .is_some_and(|w| key(w) == noun)
+        })
+        .map(|(s, resolved)| (byte_offset(body, s.at), resolved.clone()));
     let before = match (before, spoke_since) {
         (Some(b), Some(s)) => Some(if s.0 > b.0 { s } else { b }),
         (b, s) => b.or(s),
