@@ -262,7 +262,7 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     }
     // The credit and contact lines that close the report leave the body; their agencies are
     // credited below with the body's own last lines.
-    let closing_from = article.body.len().saturating_sub(CLOSING_LINES);
+    let closing_from = article.body.len().saturating_sub(patterns::CLOSING_LINES);
     let mut closing = Vec::new();
     let mut at = 0;
     article.body.retain(|line| {
@@ -356,9 +356,6 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
 /// Body words a page must have shown before a comment-section heading ends its body; before
 /// that, such a heading is a link near the headline ("Have your say") and only it is dropped.
 const COMMENTS_AFTER_WORDS: usize = 40;
-
-/// How many of the body's last lines may be credit or contact lines that close the report.
-const CLOSING_LINES: usize = 4;
 
 /// A line this long after a related-articles heading is article text, not a teaser.
 const RELATED_ITEM_WORDS: usize = 40;

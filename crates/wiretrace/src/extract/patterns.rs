@@ -332,6 +332,9 @@ static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// How many of an article's last body lines may be credit or contact lines that close it.
+pub const CLOSING_LINES: usize = 4;
+
 /// A line that closes a report with its credits ("Reporting by …; Editing by …", "Jane Doe
 /// contributed to this report.") or how to reach its writer ("Email Tariq Malik at …",
 /// "Follow her on Twitter …"). Only the article's last lines are asked: a sentence such as

@@ -184,6 +184,20 @@ pub fn clean(page: &str) -> Article {
     }
     article.comments = group_comments(&blocks, &comment_blocks);
 
+    // The credit and contact lines that close the report ("Reporting by …", "… contributed to
+    // this report") leave the body, as they do in HTML; their agencies are credits.
+    let body_blocks: Vec<usize> = (0..blocks.len())
+        .filter(|&j| class[j] == Class::Body)
+        .collect();
+    for &j in body_blocks.iter().rev().take(patterns::CLOSING_LINES) {
+        if patterns::is_closing_credit(&blocks[j].text) {
+            class[j] = Class::Removed(Reason::CreditLine);
+            for a in patterns::agencies_in(&blocks[j].text) {
+                add_credit(&mut credits, a);
+            }
+        }
+    }
+
     for (b, c) in blocks.iter().zip(&class) {
         match c {
             Class::Body => article.body.push(b.text.clone()),
@@ -387,6 +401,21 @@ mod tests {
         assert!(removed(&a, Reason::Sidebar).contains(&"Another headline"));
         assert!(removed(&a, Reason::Sidebar).contains(&"Other headline"));
         assert!(!a.body.iter().any(|p| p.contains("headline")));
+    }
+
+    #[test]
+    fn closing_credit_lines_leave_the_body_and_credit_their_agency() {
+        let page = "Flood barrier approved\n\nThe council approved the flood barrier on Monday after a long debate.\n\n\
+            Work starts in May and should end before the winter storms.\n\n\
+            (Reporting by Jane Roe for Reuters; Editing by John Doe)\n";
+        let a = clean(page);
+        assert!(!a.body_text().contains("Reporting by"), "{:?}", a.body);
+        assert!(a.body_text().contains("winter storms"));
+        assert!(a.credits.iter().any(|c| c == "Reuters"), "{:?}", a.credits);
+        assert!(a
+            .removed
+            .iter()
+            .any(|r| r.reason == Reason::CreditLine && r.text.starts_with("(Reporting by")));
     }
 
     #[test]
