@@ -13,7 +13,7 @@ fn set(words: &str) -> HashSet<&str> {
 /// Capitalised words that are titles, not names: they open a person's name and are dropped from it.
 pub static TITLES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("mr mrs ms miss dr prof professor gen general lt lieutenant col colonel maj major capt captain sgt sergeant \
-         adm admiral cmdr commander president vice prime minister premier chancellor secretary senator sen rep \
+         adm admiral cmdr commander president vice prime minister premier chancellor secretary senator sen sens rep reps \
          representative congressman congresswoman governor gov mayor judge justice attorney acting assistant deputy \
          chief constable superintendent inspector detective officer director chairman chairwoman chair ceo mp mep td \
          king queen prince princess sheikh emir pope cardinal bishop archbishop rabbi imam rev reverend father sister \
@@ -320,10 +320,11 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
     runs
 }
 
-/// The fullest mention of a short name among the article's runs: a run holding all of its words,
+/// The fullest mention of a short name among the article's runs: a name a run holds (see
+/// `name_parts`) with all of its words,
 /// with the person's family name last when the short name is one word; the earliest of the
 /// longest wins (an article names people in full first).
-pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'a>> {
+pub fn fullest<'a>(short: &str, runs: &[NameRun<'a>]) -> Option<Vec<&'a str>> {
     let want: Vec<String> = short
         .split_whitespace()
         .map(key)
@@ -332,17 +333,10 @@ pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'
     if want.is_empty() {
         return None;
     }
-    let mut best: Option<&NameRun> = None;
-    for run in runs {
-        let have: Vec<String> = run.words.iter().map(|w| key(w)).collect();
-        // Two names joined by "and" are not one fuller name ("Eli Lilly and Co" is).
-        let joins_two = have.iter().enumerate().any(|(i, w)| {
-            w == "and"
-                && !have
-                    .get(i + 1)
-                    .is_some_and(|n| matches!(n.as_str(), "co" | "company" | "sons" | "partners"))
-        });
-        if have.len() <= want.len() || joins_two {
+    let mut best: Option<Vec<&'a str>> = None;
+    for part in runs.iter().flat_map(|r| name_parts(&r.words)) {
+        let have: Vec<String> = part.iter().map(|w| key(w)).collect();
+        if have.len() <= want.len() {
             continue;
         }
         // A family name ends the fuller name; a body's short name sits inside its full one, which
@@ -350,15 +344,46 @@ pub fn fullest<'a>(short: &str, runs: &'a [NameRun<'a>]) -> Option<&'a NameRun<'
         // "Investors" in "Harbor Investors Service Inc" is part of a body's name, not a role.
         let titled = have.iter().any(|w| {
             TITLES.contains(w.as_str())
-                || ROLE_NOUNS.contains(w.as_str()) && !looks_like_org(&run.words.join(" "))
+                || ROLE_NOUNS.contains(w.as_str()) && !looks_like_org(&part.join(" "))
         });
         let inside = have.windows(want.len()).any(|win| win == want.as_slice());
         if !(have.ends_with(&want) || (inside && !titled)) {
             continue;
         }
-        if best.is_none_or(|b| run.words.len() > b.words.len()) {
-            best = Some(run);
+        if best.as_ref().is_none_or(|b| part.len() > b.len()) {
+            best = Some(part);
         }
     }
     best
+}
+
+/// The names a run may hold: two names joined by "and" are two ("Patty Murray of Washington and
+/// Elizabeth Warren"; "Eli Lilly and Co" is one), and a person's name runs on into where they are
+/// from ("Patty Murray of Washington" is Patty Murray; "Central Bank of Russia" stays whole).
+fn name_parts<'a>(words: &[&'a str]) -> Vec<Vec<&'a str>> {
+    let mut parts: Vec<Vec<&'a str>> = vec![Vec::new()];
+    for (i, w) in words.iter().enumerate() {
+        let joins_two = key(w) == "and"
+            && !words
+                .get(i + 1)
+                .is_some_and(|n| matches!(key(n).as_str(), "co" | "company" | "sons" | "partners"));
+        if joins_two {
+            parts.push(Vec::new());
+        } else {
+            parts.last_mut().unwrap().push(w);
+        }
+    }
+    let mut out = Vec::new();
+    for part in parts.into_iter().filter(|p| !p.is_empty()) {
+        match part.iter().position(|w| *w == "of").filter(|&i| i >= 2) {
+            // "Patty Murray of Washington": the person, not the place.
+            Some(of) if !looks_like_org(&part[..of].join(" ")) => out.push(part[..of].to_vec()),
+            Some(of) => {
+                out.push(part[..of].to_vec());
+                out.push(part);
+            }
+            None => out.push(part),
+        }
+    }
+    out
 }

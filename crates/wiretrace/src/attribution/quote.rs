@@ -1994,7 +1994,7 @@ fn last_named(
 
 fn fullest_text(name: &str, runs: &[NameRun]) -> String {
     match names::fullest(name, runs) {
-        Some(run) => run.words.join(" "),
+        Some(words) => words.join(" "),
         None => name.to_string(),
     }
 }
@@ -2662,5 +2662,13 @@ mod tests {
         );
         let q = one(&text);
         assert_eq!(q.len(), 2, "{q:#?}");
+    }
+    #[test]
+    fn a_surname_resolves_inside_two_names_joined_by_and() {
+        let q = find(&[
+            "The letter went to Democratic Sens. Patty Murray of Washington and Elizabeth Warren of Massachusetts on Friday.".into(),
+            "In a statement, Murray said the review was overdue.".into(),
+        ]);
+        assert_eq!(speakers(&q), [Some("Patty Murray")], "{q:#?}");
     }
 }
