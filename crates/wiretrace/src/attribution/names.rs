@@ -92,7 +92,8 @@ pub static ORG_WORDS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          institute association foundation airlines airways organization organisation league federation assembly \
          parliament congress senate pentagon kremlin taliban reuters afp ap press news times post network fund \
          board bureau company companies partners holdings industries motors trust exchange cabinet government \
-         administration coastguard guard church club team federal reserve fed nato opec isis qaeda hamas hezbollah")
+         administration coastguard guard church club team federal reserve fed nato opec isis qaeda hamas hezbollah \
+         hospital hospitals clinic centers centres school college academy museum")
 });
 
 /// Words that may sit inside a name in lower case ("Bank of England", "Osama bin Laden").
@@ -111,6 +112,7 @@ pub static NOT_NAMES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          while when where what who which why how also since during under over about according despite although \
          though yet still then now here read more initially previously finally eventually subsequently \
          additionally similarly separately recently reportedly ultimately originally furthermore moreover \
+         nowhere elsewhere somewhere instead indeed \
          instead")
 });
 

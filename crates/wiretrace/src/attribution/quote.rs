@@ -1390,6 +1390,7 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                     names::is_capitalised(w)
                         || matches!(w, "the" | "a" | "an")
                         || ROLE_NOUNS.contains(w)
+                        || BODY_NOUNS.contains(w)
                         || matches!(
                             w,
                             "reporters"
@@ -2670,5 +2671,15 @@ mod tests {
             "In a statement, Murray said the review was overdue.".into(),
         ]);
         assert_eq!(speakers(&q), [Some("Patty Murray")], "{q:#?}");
+    }
+    #[test]
+    fn a_hospital_is_no_person_and_a_sentence_adverb_no_speaker() {
+        let q = find(&[
+            "Ana Ruiz, 24, was found at home. Both were taken to Mercy Hospital in Lorain. When she woke, she told police she had taken a powder.".into(),
+            "Nowhere, Ruiz said, are officials hearing that the firm cannot pay.".into(),
+        ]);
+        assert_eq!(q[0].text, "she had taken a powder", "{q:#?}");
+        assert_eq!(q[0].speaker_resolved.as_deref(), Some("Ana Ruiz"), "{q:#?}");
+        assert!(speakers(&q).iter().all(|s| *s != Some("Nowhere")), "{q:#?}");
     }
 }
