@@ -1993,11 +1993,14 @@ fn last_named(
         .map(|r| fullest_text(&r.words.join(" "), runs))
 }
 
+/// The fullest mention of `name`, without the possessive a run may end in ("Nick Viall's had a
+/// few shots" names Nick Viall).
 fn fullest_text(name: &str, runs: &[NameRun]) -> String {
-    match names::fullest(name, runs) {
+    let full = match names::fullest(name, runs) {
         Some(words) => words.join(" "),
         None => name.to_string(),
-    }
+    };
+    names::strip_possessive(&full).to_string()
 }
 
 fn fuller(
@@ -2681,5 +2684,10 @@ mod tests {
         assert_eq!(q[0].text, "she had taken a powder", "{q:#?}");
         assert_eq!(q[0].speaker_resolved.as_deref(), Some("Ana Ruiz"), "{q:#?}");
         assert!(speakers(&q).iter().all(|s| *s != Some("Nowhere")), "{q:#?}");
+    }
+    #[test]
+    fn a_name_met_in_its_possessive_resolves_without_it() {
+        let q = one("Dan Marsh's last show aired on Monday. \"It was the best night of my career,\" he said.");
+        assert_eq!(speakers(&q), [Some("Dan Marsh")], "{q:#?}");
     }
 }
