@@ -261,18 +261,12 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
 /// Every run of capitalised words in `text` (titles included, linking words like "of" allowed
 /// inside), except calendar words and a lone capitalised sentence opener that the text never
 /// capitalises elsewhere.
-/// Whether a word with a full stop ends its sentence ("Ruptly TV. Santos said" is two names), as
-/// a title, an initial, "U.S." or "Inc." does not.
+/// Whether a word with a full stop ends its sentence ("Ruptly TV. Santos said" is two names): a
+/// word keeps its full stop here only as an abbreviation ("Gen.", "U.S.", "Inc.", which do not
+/// end one) or an acronym ("TV.", which may).
 fn ends_sentence(w: &str) -> bool {
-    let Some(bare) = w.strip_suffix('.') else {
-        return false;
-    };
-    let k = bare.to_lowercase();
-    !bare.contains('.')
-        && bare.chars().count() >= 2
-        && !TITLES.contains(k.as_str())
-        && !is_org_suffix(bare)
-        && !matches!(k.as_str(), "jr" | "sr" | "st" | "co" | "no" | "mt" | "ft")
+    w.strip_suffix('.')
+        .is_some_and(|bare| !bare.contains('.') && !crate::text::is_abbreviation(bare))
 }
 
 pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {

@@ -262,17 +262,12 @@ pub fn clean(html: &str, url: Option<&str>) -> Article {
     }
     // The credit and contact lines that close the report leave the body; their agencies are
     // credited below with the body's own last lines.
-    let closing_from = article.body.len().saturating_sub(patterns::CLOSING_LINES);
-    let mut closing = Vec::new();
-    let mut at = 0;
-    article.body.retain(|line| {
-        at += 1;
-        let drop = at > closing_from && patterns::is_closing_credit(line);
-        if drop {
-            closing.push(line.clone());
-        }
-        !drop
-    });
+    let mut closing: Vec<String> = patterns::closing_credits(&article.body)
+        .into_iter()
+        .rev()
+        .map(|i| article.body.remove(i))
+        .collect();
+    closing.reverse();
     if let Some(first) = article.body.first_mut() {
         if let Some(d) = super::scraped::split_dateline(first) {
             *first = d.rest;

@@ -333,7 +333,7 @@ static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// How many of an article's last body lines may be credit or contact lines that close it.
-pub const CLOSING_LINES: usize = 4;
+const CLOSING_LINES: usize = 4;
 
 /// A line that closes a report with its credits ("Reporting by …; Editing by …", "Jane Doe
 /// contributed to this report.") or how to reach its writer ("Email Tariq Malik at …",
@@ -341,6 +341,14 @@ pub const CLOSING_LINES: usize = 4;
 /// "fans follow Trump on Twitter" is prose anywhere else.
 pub fn is_closing_credit(line: &str) -> bool {
     word_count(line) <= 40 && (CLOSING_CREDIT.is_match(line) || CONTACT.is_match(line))
+}
+
+/// The positions of the lines that close an article's body with its credits or how to reach its
+/// writer: those among the last `CLOSING_LINES` that `is_closing_credit`, in order.
+pub fn closing_credits<S: AsRef<str>>(body: &[S]) -> Vec<usize> {
+    (body.len().saturating_sub(CLOSING_LINES)..body.len())
+        .filter(|&i| is_closing_credit(body[i].as_ref()))
+        .collect()
 }
 
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {

@@ -189,12 +189,14 @@ pub fn clean(page: &str) -> Article {
     let body_blocks: Vec<usize> = (0..blocks.len())
         .filter(|&j| class[j] == Class::Body)
         .collect();
-    for &j in body_blocks.iter().rev().take(patterns::CLOSING_LINES) {
-        if patterns::is_closing_credit(&blocks[j].text) {
-            class[j] = Class::Removed(Reason::CreditLine);
-            for a in patterns::agencies_in(&blocks[j].text) {
-                add_credit(&mut credits, a);
-            }
+    let body_texts: Vec<&str> = body_blocks
+        .iter()
+        .map(|&j| blocks[j].text.as_str())
+        .collect();
+    for i in patterns::closing_credits(&body_texts) {
+        class[body_blocks[i]] = Class::Removed(Reason::CreditLine);
+        for a in patterns::agencies_in(body_texts[i]) {
+            add_credit(&mut credits, a);
         }
     }
 
