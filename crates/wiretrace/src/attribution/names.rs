@@ -318,7 +318,8 @@ pub fn name_runs<'t>(text: &'t str) -> Vec<NameRun<'t>> {
 
 /// The fullest mention of a short name among the article's runs: a name a run holds (see
 /// `name_parts`) with all of its words,
-/// with the person's family name last when the short name is one word; the earliest of the
+/// with the person's family name last when the short name is one word (or the given name first,
+/// after a title); the earliest of the
 /// longest wins (an article names people in full first).
 pub fn fullest<'a>(short: &str, runs: &[NameRun<'a>]) -> Option<Vec<&'a str>> {
     let want: Vec<String> = short
@@ -343,7 +344,14 @@ pub fn fullest<'a>(short: &str, runs: &[NameRun<'a>]) -> Option<Vec<&'a str>> {
                 || ROLE_NOUNS.contains(w.as_str()) && !looks_like_org(&part.join(" "))
         });
         let inside = have.windows(want.len()).any(|win| win == want.as_slice());
-        if !(have.ends_with(&want) || (inside && !titled)) {
+        // "Santi" after "Deputy Interior Minister Santi Chaiviratana": some names are used by
+        // the given name, which then opens the name after the title.
+        let given_name = want.len() == 1 && {
+            let named = split_title(&part);
+            let name: Vec<String> = named.name.split_whitespace().map(key).collect();
+            titled && name.len() >= 2 && name[0] == want[0]
+        };
+        if !(have.ends_with(&want) || (inside && !titled) || given_name) {
             continue;
         }
         if best.as_ref().is_none_or(|b| part.len() > b.len()) {

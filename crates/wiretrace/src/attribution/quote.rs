@@ -248,6 +248,7 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
         let mut unattributed: Vec<(usize, usize)> = Vec::new();
         for (si, (s0, s1)) in sentences(p, &marks).into_iter().enumerate() {
             let toks = tokens(p, s0, s1, &marks);
+            let unattributed_before = unattributed.clone();
             if let Some(sp) = (!unattributed.is_empty())
                 .then(|| pull_quote_speaker(p, &toks, char_base))
                 .flatten()
@@ -294,6 +295,34 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                             n >= 3 || n >= 1 && stands_alone(&toks, i)
                         })
                         .collect();
+                    // `"..." Li Keqiang, premier, said at a State Council meeting.`: a sentence
+                    // that only says who spoke and where gives the quote before it its speaker.
+                    let says_only_who = direct.is_empty()
+                        && a.content.is_none()
+                        && a.pattern == Pattern::SpeakerCueClause
+                        && matches!(
+                            a.cue.as_str(),
+                            "said" | "says" | "added" | "adds" | "told" | "tells"
+                        );
+                    if says_only_who {
+                        for &inner in &unattributed_before {
+                            found.push((
+                                quote(
+                                    p,
+                                    char_base,
+                                    inner,
+                                    QuoteKind::Direct,
+                                    a,
+                                    Pattern::QuoteThenSpeaker,
+                                ),
+                                a.speaker.clone(),
+                            ));
+                        }
+                    }
+                    // The name line of a quote before it is no cue for the quote after it.
+                    let spoke_here = !direct.is_empty()
+                        || a.content.is_some()
+                        || toks.iter().any(|t| t.kind == Kind::Colon);
                     for &i in &direct {
                         let pattern = if marks[i].outer.1 <= a.cue_at {
                             Pattern::QuoteThenSpeaker
@@ -369,7 +398,9 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                             }
                         }
                     }
-                    last = Some(a.speaker.clone());
+                    // "Xie said in an interview." with no words of his in it does not make the
+                    // quote after it his.
+                    last = spoke_here.then(|| a.speaker.clone());
                 }
                 None => {
                     // A quote opening the sentence with no cue continues the last speaker's words.
@@ -864,6 +895,14 @@ fn attribute_with(p: &str, toks: &[Tok], char_base: usize, look_back: bool) -> O
             if !cue_fits(p, &toks[k], &sp) {
                 continue;
             }
+            // `"..." Xie Zhenhua, China's envoy, said in an interview.`: the quote before the
+            // speaker is what was said, as the trailing reading below takes it.
+            if from > 0
+                && matches!(toks[from - 1].kind, Kind::Quoted(_))
+                && tail_is_circumstance(p, toks, k)
+            {
+                break;
+            }
             let content = content_after(p, toks, k);
             // "Lee has denied the charge, telling officials ...": with no clause and no quote,
             // another cue of the sentence may carry the saying.
@@ -924,7 +963,31 @@ fn attribute_with(p: &str, toks: &[Tok], char_base: usize, look_back: bool) -> O
                 .map_or(toks.len(), |n| k + 1 + n);
             let appositive = appositive_after(p, toks, end);
             if let Some(mut sp) = speaker_phrase(p, &toks[k + 1..end], char_base, 12) {
-                if sp.role.is_none() {
+                // `," said her attorney, Maryam Hashemi.`: a role, then the name of who holds it.
+                let named = appositive
+                    .as_deref()
+                    .filter(|_| !sp.pronoun && !names::is_capitalised(&sp.written))
+                    .filter(|a| {
+                        let words: Vec<&str> = a.split_whitespace().collect();
+                        words.len() >= 2
+                            && words.len() <= 4
+                            && words.iter().all(|w| names::is_capitalised(w))
+                            && !names::looks_like_org(a)
+                            && !super::actor::is_country(a)
+                    })
+                    .and_then(|_| {
+                        let from = end + 1;
+                        let to = toks[from..]
+                            .iter()
+                            .position(|t| t.kind != Kind::Word)
+                            .map_or(toks.len(), |n| from + n);
+                        speaker_phrase(p, &toks[from..to], char_base, 4)
+                    });
+                if let Some(mut name) = named {
+                    name.role = Some(sp.written.clone());
+                    name.person = true;
+                    sp = name;
+                } else if sp.role.is_none() {
                     sp.role = appositive;
                 }
                 let content = clause_before(p, toks, k - 1);
@@ -1162,7 +1225,31 @@ fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
         && (participle || ADVERBIAL_OPENERS.contains(&lower(p, &toks[from]).as_str()))
     {
         if let Some(c) = toks[from..cue].iter().position(|t| t.kind == Kind::Comma) {
-            return from + c + 1;
+            // "Forming a united delegation would be a logical step, X said": a gerund that is
+            // the subject of a clause, which is what was said.
+            let finite = participle
+                && toks[from..from + c].iter().any(|t| {
+                    matches!(
+                        lower(p, t).as_str(),
+                        "would"
+                            | "will"
+                            | "is"
+                            | "was"
+                            | "are"
+                            | "were"
+                            | "has"
+                            | "had"
+                            | "can"
+                            | "could"
+                            | "should"
+                            | "must"
+                            | "may"
+                            | "might"
+                    )
+                });
+            if !finite {
+                return from + c + 1;
+            }
         }
     }
     from
@@ -1384,11 +1471,18 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
             return None;
         }
         if TELL.contains(&cue.as_str()) {
+            // The person told is one noun phrase: a determiner after its words opens the
+            // content ("told reporters the government is launching ...").
+            let mut object_words = 0;
             while toks.get(i).is_some_and(|t| {
                 t.kind == Kind::Word && {
                     let w = word(p, t);
+                    let determiner = matches!(w, "the" | "a" | "an");
+                    if !determiner {
+                        object_words += 1;
+                    }
                     names::is_capitalised(w)
-                        || matches!(w, "the" | "a" | "an")
+                        || determiner && object_words == 0
                         || ROLE_NOUNS.contains(w)
                         || BODY_NOUNS.contains(w)
                         || matches!(
@@ -1412,20 +1506,58 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                 i += 1;
             }
         }
-        while toks.get(i).is_some_and(|t| {
-            t.kind == Kind::Word && ADVERBIAL_OPENERS.contains(&lower(p, t).as_str())
-        }) {
-            // "said on Tuesday it ...": skip a short circumstance up to a pronoun or determiner.
-            let stop = toks[i..].iter().take(5).position(|t| {
-                t.kind != Kind::Word
-                    || matches!(
-                        lower(p, t).as_str(),
-                        "it" | "he" | "she" | "they" | "we" | "there" | "the" | "a"
-                    )
-            });
-            match stop {
-                Some(n) if n > 0 => i += n,
-                _ => break,
+        while let Some(opener) = toks
+            .get(i)
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| lower(p, t))
+            .filter(|w| ADVERBIAL_OPENERS.contains(&w.as_str()))
+        {
+            // "said on Tuesday it ...": skip a short circumstance up to a pronoun, a determiner
+            // or a comma. A preposition's own article is part of it ("said at a State Council
+            // meeting on Jan 18"), and a circumstance that runs to the sentence's end leaves no
+            // clause.
+            let preposition = matches!(
+                opener.as_str(),
+                "in" | "on"
+                    | "at"
+                    | "during"
+                    | "after"
+                    | "before"
+                    | "via"
+                    | "through"
+                    | "from"
+                    | "outside"
+            );
+            let stop = |own_article: bool| {
+                toks[i + 1..].iter().take(5).enumerate().find_map(|(n, t)| {
+                    let w = lower(p, t);
+                    let opens = t.kind == Kind::Comma
+                        || t.kind == Kind::Word && w == "that"
+                        || t.kind == Kind::Word
+                            && matches!(
+                                w.as_str(),
+                                "it" | "he" | "she" | "they" | "we" | "there" | "the" | "a"
+                            )
+                            && !(own_article && n == 0);
+                    opens.then_some(n)
+                })
+            };
+            let rest_words = toks[i..].iter().filter(|t| t.kind == Kind::Word).count();
+            match stop(preposition) {
+                Some(n) => i += n + 1,
+                None if preposition && rest_words <= 10 => return None,
+                // "said in the past two years Akzo had spent ...": the clause holds the phrase.
+                None => match stop(false) {
+                    Some(n) if n > 0 => i += n + 1,
+                    _ => break,
+                },
+            }
+            if toks
+                .get(i)
+                .is_some_and(|t| t.kind == Kind::Word && lower(p, t) == "that")
+            {
+                i += 1;
+                break;
             }
         }
     }
@@ -1486,6 +1618,9 @@ fn pronoun_clause(p: &str, toks: &[Tok], i: usize) -> bool {
 /// ("officials", "a coastguard spokesperson"), with appositives between commas taken as the role.
 fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> Option<Speaker> {
     let mut toks = toks;
+    // A relative clause after the role is an aside only when a comma closes it: in "Robert
+    // Koepp, director of the network, who added that" it holds the cue's subject.
+    let closed = toks.last().is_some_and(|t| t.kind == Kind::Comma);
     while toks.last().is_some_and(|t| t.kind == Kind::Comma) {
         toks = &toks[..toks.len() - 1];
     }
@@ -1531,20 +1666,34 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             appositive_name = Some(first_run.join(" "));
         } else if rest.iter().any(|t| matches!(t.kind, Kind::Quoted(_))) {
             return None;
-        } else if rest
-            .split(|t| t.kind == Kind::Comma)
-            .filter(|seg| !seg.is_empty())
-            .all(|seg| {
-                // Every appositive reads as a role: "Lin Wei, foreign ministry spokesman,
-                // speaking at a news conference after the president said" has a clause in it, not a role.
-                let seg: Vec<&Tok> = seg.iter().filter(|t| t.kind == Kind::Word).collect();
-                seg.first().is_some_and(|f| {
-                    matches!(lower(p, f).as_str(), "a" | "an" | "the" | "one")
-                        || names::is_capitalised(word(p, f))
-                }) || starts_with_role(p, &seg)
-            })
-        {
-            role = Some(p[appos[0].start..appos.last().unwrap().end].to_string());
+        } else if let Some(last_role) = {
+            // Every appositive reads as a role: "Lin Wei, foreign ministry spokesman,
+            // speaking at a news conference after the president said" has a clause in it, not a
+            // role. A relative clause may follow the role ("Ian Fok, a spokesman for Otis, which
+            // employs the two men, said"); it is no part of it.
+            let segs: Vec<Vec<&Tok>> = rest
+                .split(|t| t.kind == Kind::Comma)
+                .map(|seg| {
+                    seg.iter()
+                        .filter(|t| t.kind == Kind::Word)
+                        .collect::<Vec<_>>()
+                })
+                .filter(|seg| !seg.is_empty())
+                .collect();
+            let roles = segs
+                .iter()
+                .position(|seg| matches!(lower(p, seg[0]).as_str(), "who" | "which" | "whose"))
+                .filter(|_| closed)
+                .unwrap_or(segs.len());
+            let all_roles = roles > 0
+                && segs[..roles].iter().all(|seg| {
+                    matches!(lower(p, seg[0]).as_str(), "a" | "an" | "the" | "one")
+                        || names::is_capitalised(word(p, seg[0]))
+                        || starts_with_role(p, seg)
+                });
+            all_roles.then(|| *segs[roles - 1].last().unwrap())
+        } {
+            role = Some(p[appos[0].start..last_role.end].to_string());
         } else {
             return None;
         }
@@ -2023,10 +2172,14 @@ fn fuller(
         }
         return sp.written.clone();
     }
-    if sp.person {
+    // "The Minister said": a title alone reads as a name, yet describes someone named before.
+    let bare_title = !sp.written.contains(' ') && names::TITLES.contains(last.as_str());
+    if sp.person || bare_title {
         if let Some(described) = described_role(sp, body, previous) {
             return described;
         }
+    }
+    if sp.person {
         return fullest_text(&sp.name, runs);
     }
     // "the RRSB" → "Ruritanian Rail Safety Board", as the article spelt it out.
@@ -2055,26 +2208,61 @@ fn fuller(
     described_body(sp, body, runs, previous).unwrap_or_else(|| sp.written.clone())
 }
 
-/// The person or fuller description a bare role refers to: "the spokesman" → the speaker who
+/// The person or fuller description a role refers to: "the spokesman" → the speaker who
 /// spoke earlier in that role; "the source" → "diplomatic source", as the article first put it.
+/// A role with modifiers ("El Salvador's foreign minister") or a bare title ("The Minister")
+/// names the earlier speaker whose description holds the role and each modifier ("foreign
+/// minister Hugo Martinez").
 fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> Option<String> {
     let words: Vec<&str> = sp.written.split_whitespace().collect();
-    if words.len() != 1 || names::is_capitalised(words[0]) {
-        return None;
-    }
-    let noun = key(words[0]);
+    let noun = key(words.last()?);
     if !ROLE_NOUNS.contains(noun.as_str()) {
         return None;
     }
+    let bare = words.len() == 1 && !names::is_capitalised(words[0]);
+    let title = words.len() == 1 && names::TITLES.contains(noun.as_str());
+    // The words before the role, after a possessive owner ("El Salvador's"): lower-case modifiers.
+    let after_owner = words
+        .iter()
+        .rposition(|w| w.ends_with("'s") || w.ends_with("\u{2019}s"))
+        .map_or(0, |o| o + 1);
+    let modifiers: Vec<String> = words[after_owner..words.len() - 1]
+        .iter()
+        .map(|w| key(w))
+        .collect();
+    let described = words.len() > 1
+        && words[after_owner..]
+            .iter()
+            .all(|w| !names::is_capitalised(w));
+    if !(bare || title || described) {
+        return None;
+    }
     let earlier = previous.iter().rev().find(|(s, r)| {
-        !s.pronoun
-            && !r.is_empty()
-            && s.role
+        if s.pronoun || r.is_empty() {
+            return false;
+        }
+        if bare {
+            return s
+                .role
                 .as_deref()
-                .is_some_and(|role| role.split_whitespace().any(|w| key(w) == noun))
+                .is_some_and(|role| role.split_whitespace().any(|w| key(w) == noun));
+        }
+        let said: Vec<String> = [s.role.as_deref().unwrap_or(""), s.written.as_str(), r]
+            .join(" ")
+            .split_whitespace()
+            .map(key)
+            .collect();
+        s.person
+            && names::is_capitalised(r)
+            && r != &sp.written
+            && said.contains(&noun)
+            && modifiers.iter().all(|m| said.contains(m))
     });
     if let Some((_, r)) = earlier {
         return Some(r.clone());
+    }
+    if !bare {
+        return None;
     }
     document_mention(body, &noun, sp.at).filter(|m| m.split_whitespace().count() > 1)
 }
@@ -2687,5 +2875,86 @@ mod tests {
     fn a_name_met_in_its_possessive_resolves_without_it() {
         let q = one("Dan Marsh's last show aired on Monday. \"It was the best night of my career,\" he said.");
         assert_eq!(speakers(&q), [Some("Dan Marsh")], "{q:#?}");
+    }
+
+    #[test]
+    fn a_role_then_the_name_of_who_holds_it_and_a_relative_clause_after_a_role() {
+        let q = one("\"We are very satisfied,\" said her attorney, Maryam Hashemi.");
+        assert_eq!(speakers(&q), [Some("Maryam Hashemi")], "{q:#?}");
+        assert_eq!(q[0].role.as_deref(), Some("her attorney"), "{q:#?}");
+        let q = one("\"The arrest was a surprise,\" Ian Fok, a spokesman for Otis Elevator, which employs the two men, said in a statement.");
+        assert_eq!(speakers(&q), [Some("Ian Fok")], "{q:#?}");
+        assert_eq!(
+            q[0].role.as_deref(),
+            Some("a spokesman for Otis Elevator"),
+            "{q:#?}"
+        );
+        // An open relative clause holds the cue's subject: no role, no speaker in the run before.
+        let q = one("\"Growth is high.\" Robert Koepp, director of the network, who added that skiing was a luxury.");
+        assert!(
+            q.iter()
+                .all(|q| q.speaker_resolved.as_deref() != Some("Robert Koepp")
+                    || q.text != "Growth is high."),
+            "{q:#?}"
+        );
+    }
+
+    #[test]
+    fn a_title_a_described_role_and_a_given_name_name_the_person_met_before() {
+        let q = find(&[
+            "Thirteen provinces face a drought, Deputy Interior Minister Santi Chaiviratana said."
+                .into(),
+            "Santi told reporters the government is launching a relief operation.".into(),
+            "The Minister said the affected areas include eight provinces.".into(),
+        ]);
+        let who = Some("Deputy Interior Minister Santi Chaiviratana");
+        assert_eq!(speakers(&q), [who, who, who], "{q:#?}");
+        // The person told is one noun phrase; the clause opens at the next determiner.
+        assert!(
+            q[1].text.starts_with("the government is launching"),
+            "{q:#?}"
+        );
+        let q = find(&[
+            "Trade will grow, foreign minister Hugo Martinez said on Friday.".into(),
+            "\"Banks must finance these projects,\" El Salvador's foreign minister said.".into(),
+        ]);
+        assert_eq!(
+            speakers(&q),
+            [Some("Hugo Martinez"), Some("Hugo Martinez")],
+            "{q:#?}"
+        );
+    }
+
+    #[test]
+    fn a_name_line_after_a_quote_is_its_speaker_and_a_circumstance_is_no_clause() {
+        let q = find(&[
+            "\"The carbon trade will ensure transparency.\" Xie Zhenhua, China's envoy, who has attended UN talks, said in an interview with China Daily. \"Employment is vital to livelihoods.\" Li Keqiang, premier, said at a State Council meeting on Jan 18.".into(),
+        ]);
+        let got: Vec<(&str, Option<&str>)> = q
+            .iter()
+            .map(|q| (q.text.as_str(), q.speaker_resolved.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "The carbon trade will ensure transparency.",
+                    Some("Xie Zhenhua")
+                ),
+                ("Employment is vital to livelihoods.", Some("Li Keqiang")),
+            ],
+            "{q:#?}"
+        );
+        // A gerund subject is what was said, not an opening phrase.
+        let q = one("Forming a united delegation would be a logical step, Muhannad Dleikan, who heads the Moscow Group, said at a briefing in Geneva.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(
+            q[0].text,
+            "Forming a united delegation would be a logical step"
+        );
+        // "alleged on Saturday without evidence that ...": the clause after "that".
+        let q = one("Trump alleged on Saturday without evidence that Obama wiretapped his phones.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "Obama wiretapped his phones");
     }
 }

@@ -915,13 +915,14 @@ fn without_inert(html: &str) -> std::borrow::Cow<'_, str> {
         let end = if rest.starts_with(b"<!--") {
             find_ci(bytes, open + 4, b"-->").map(|e| e + 3)
         } else {
-            let name = [b"script".as_slice(), b"style"]
-                .into_iter()
-                .find(|name| {
-                    rest.len() > name.len() + 1
-                        && rest[1..=name.len()].eq_ignore_ascii_case(name)
-                        && matches!(rest[name.len() + 1], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
-                });
+            let name = [b"script".as_slice(), b"style"].into_iter().find(|name| {
+                rest.len() > name.len() + 1
+                    && rest[1..=name.len()].eq_ignore_ascii_case(name)
+                    && matches!(
+                        rest[name.len() + 1],
+                        b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r'
+                    )
+            });
             name.and_then(|name| {
                 let tag_end = open + rest.iter().position(|&b| b == b'>')?;
                 if find_ci(&bytes[..tag_end], open, b"ld+json").is_some() {
@@ -1075,7 +1076,10 @@ mod tests {
         let open_comment = "<p>Before</p><!-- never closed <p>After</p>";
         assert_eq!(without_inert(open_comment), open_comment);
         let plain = "<p>Nothing to drop, \u{e9}t\u{e9}</p>";
-        assert!(matches!(without_inert(plain), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            without_inert(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     const PAGE: &str = r#"<!doctype html><html lang="en"><head>
