@@ -45,7 +45,9 @@ static THINGS_WITH_ROLE_ENDINGS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          register filter murder dinner thunder shelter monster disaster quarter cancer weather \
          silent content percent recent current different incident accident event plant giant \
          important significant relevant meant cent christian italian indian canadian russian \
-         iranian australian asian brazilian egyptian syrian nigerian european american african",
+         iranian australian asian brazilian egyptian syrian nigerian european american african \
+         indicator generator calculator elevator radiator escalator ventilator incubator \
+         accelerator refrigerator alligator equator regulator",
     )
 });
 
@@ -63,7 +65,7 @@ pub fn is_role_by_ending(w: &str) -> bool {
         && w.chars().all(|c| c.is_ascii_lowercase())
         && !THINGS_WITH_ROLE_ENDINGS.contains(w)
         && !w.ends_with("ment")
-        && ["eer", "ist", "yst", "ian", "ant", "ent", "er"]
+        && ["eer", "ist", "yst", "ian", "ant", "ent", "er", "ator"]
             .iter()
             .any(|end| w.ends_with(end))
 }

@@ -1322,14 +1322,26 @@ fn appositive_after(p: &str, toks: &[Tok], comma: usize) -> Option<String> {
 }
 
 /// Whether words open with a role, perhaps after its modifiers: "spokesman", "deputy spokesman
-/// for the interior ministry", "senior US official".
+/// for the interior ministry", "senior US official", "lead archaeologist for Crossrail",
+/// "associate director of the Center".
 fn starts_with_role(p: &str, words: &[&Tok]) -> bool {
-    for t in words.iter().take(4) {
+    for (n, t) in words.iter().take(4).enumerate() {
         let w = lower(p, t);
-        if ROLE_NOUNS.contains(w.as_str()) {
+        if ROLE_NOUNS.contains(w.as_str()) || n < 3 && names::is_role_by_ending(&w) {
             return true;
         }
-        if !SPEAKER_WORDS.contains(w.as_str()) && !names::is_capitalised(word(p, t)) {
+        // A modifier: a known speaker word, a name, or a plain adjective (not a verb form:
+        // "believes economist X was ..." is a clause).
+        let modifier = SPEAKER_WORDS.contains(w.as_str())
+            || names::is_capitalised(word(p, t))
+            || n < 2
+                && w.chars().all(char::is_alphabetic)
+                && !w.ends_with("ing")
+                && !w.ends_with("ed")
+                && !w.ends_with('s')
+                && !CUES.contains(w.as_str())
+                && !NOT_IN_SPEAKER.contains(w.as_str());
+        if !modifier {
             return false;
         }
     }
@@ -2956,5 +2968,21 @@ mod tests {
         let q = one("Trump alleged on Saturday without evidence that Obama wiretapped his phones.");
         assert_eq!(q.len(), 1, "{q:#?}");
         assert_eq!(q[0].text, "Obama wiretapped his phones");
+    }
+
+    #[test]
+    fn a_role_after_its_modifiers_or_by_its_ending_is_an_appositive() {
+        let q =
+            one("\"We can use one tooth,\" Jackie Keily, curator at the Museum of London, said.");
+        assert_eq!(speakers(&q), [Some("Jackie Keily")], "{q:#?}");
+        let q = one("\"London is a layer cake,\" Jay Carver, lead archaeologist for Crossrail, told Al Jazeera.");
+        assert_eq!(speakers(&q), [Some("Jay Carver")], "{q:#?}");
+        // A verb before a role is a clause, not a modifier.
+        let q = one("The Bank of Canada, the central bank, believes economist Alan Greenspan was a sound choice, a spokesman for the bank said.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert!(
+            q[0].text.contains("believes economist Alan Greenspan"),
+            "{q:#?}"
+        );
     }
 }
