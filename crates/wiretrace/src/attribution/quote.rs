@@ -115,6 +115,12 @@ const TELL: &[&str] = &[
     "asked", "asks",
 ];
 
+/// Auxiliaries that make a clause finite ("it would close", "Forming a delegation would be ...").
+const FINITE_AUXILIARIES: &[&str] = &[
+    "would", "will", "was", "were", "is", "are", "had", "has", "could", "can", "might", "may",
+    "should", "must",
+];
+
 /// Cues that only attribute when a document speaks ("the bulletin reads", "the post continues").
 const DOCUMENT_CUES: &[&str] = &["reads", "read", "begins", "began", "continues", "continued"];
 
@@ -248,8 +254,8 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
         let mut unattributed: Vec<(usize, usize)> = Vec::new();
         for (si, (s0, s1)) in sentences(p, &marks).into_iter().enumerate() {
             let toks = tokens(p, s0, s1, &marks);
-            let unattributed_before = unattributed.clone();
-            if let Some(sp) = (!unattributed.is_empty())
+            let mut unattributed_before = std::mem::take(&mut unattributed);
+            if let Some(sp) = (!unattributed_before.is_empty())
                 .then(|| pull_quote_speaker(p, &toks, char_base))
                 .flatten()
             {
@@ -260,7 +266,7 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                     content: None,
                     cue_at: 0,
                 };
-                for inner in unattributed.drain(..) {
+                for inner in unattributed_before.drain(..) {
                     let mut q = quote(
                         p,
                         char_base,
@@ -273,7 +279,6 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                     found.push((q, sp.clone()));
                 }
             }
-            unattributed.clear();
             let quoted: Vec<usize> = toks
                 .iter()
                 .filter_map(|t| {
@@ -1228,25 +1233,9 @@ fn intro_end(p: &str, toks: &[Tok], cue: usize) -> usize {
             // "Forming a united delegation would be a logical step, X said": a gerund that is
             // the subject of a clause, which is what was said.
             let finite = participle
-                && toks[from..from + c].iter().any(|t| {
-                    matches!(
-                        lower(p, t).as_str(),
-                        "would"
-                            | "will"
-                            | "is"
-                            | "was"
-                            | "are"
-                            | "were"
-                            | "has"
-                            | "had"
-                            | "can"
-                            | "could"
-                            | "should"
-                            | "must"
-                            | "may"
-                            | "might"
-                    )
-                });
+                && toks[from..from + c]
+                    .iter()
+                    .any(|t| FINITE_AUXILIARIES.contains(&lower(p, t).as_str()));
             if !finite {
                 return from + c + 1;
             }
@@ -1598,30 +1587,11 @@ fn pronoun_clause(p: &str, toks: &[Tok], i: usize) -> bool {
     };
     word_at(i).is_some_and(|w| matches!(w.as_str(), "it" | "he" | "she" | "they" | "we" | "i"))
         && word_at(i + 1).is_some_and(|w| {
-            matches!(
-                w.as_str(),
-                "would"
-                    | "will"
-                    | "was"
-                    | "were"
-                    | "is"
-                    | "are"
-                    | "had"
-                    | "has"
-                    | "have"
-                    | "could"
-                    | "can"
-                    | "might"
-                    | "may"
-                    | "should"
-                    | "must"
-                    | "did"
-                    | "does"
-                    | "planned"
-                    | "plans"
-                    | "expected"
-                    | "expects"
-            )
+            FINITE_AUXILIARIES.contains(&w.as_str())
+                || matches!(
+                    w.as_str(),
+                    "have" | "did" | "does" | "planned" | "plans" | "expected" | "expects"
+                )
         })
 }
 
