@@ -35,6 +35,15 @@ pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          monitors monitor observers observer investigators investigator inspectors inspector agents agent")
 });
 
+/// Whether a lower-case word is a role: one of `ROLE_NOUNS`, or a compound holding one
+/// ("vice-president", "secretary-general", "editor-in-chief").
+pub fn is_role_noun(w: &str) -> bool {
+    ROLE_NOUNS.contains(w)
+        || w.contains('-')
+            && w.split('-').count() <= 3
+            && w.split('-').any(|part| ROLE_NOUNS.contains(part))
+}
+
 /// Lower-case nouns of things with a person's ending ("paper", "murder", "incident"), and words
 /// that are no nouns ("however", "after"): `is_role_by_ending` keeps them out.
 static THINGS_WITH_ROLE_ENDINGS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
@@ -78,13 +87,13 @@ pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          website website's tweet club team embassy administration campaign foundation organisation organization \
          commission authority center centre institute operator airline airport force forces regulator watchdog \
          ruling verdict data figures filing indictment complaint document documents records poll prosecution defence ministries departments \
-         agencies companies firms banks governments groups unions parties")
+         agencies companies firms banks governments groups unions parties text memo draft daily")
 });
 
 /// Documents among the bodies: a speaker that is one of these is resolved to its fullest mention.
 pub static DOCUMENT_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("report statement bulletin communique communiqué release post announcement assessment analysis letter survey study tweet \
-         ruling verdict data figures filing indictment complaint document documents records poll")
+         ruling verdict data figures filing indictment complaint document documents records poll text memo draft")
 });
 
 /// Capitalised words that make a name an organisation's.
@@ -184,7 +193,7 @@ pub fn split_title(words: &[&str]) -> Named {
     // "US Defence Department" is a body's name, not a title and a name.
     if looks_like_org(&words.join(" "))
         && !words.iter().any(|w| {
-            ROLE_NOUNS.contains(key(w).as_str())
+            is_role_noun(&key(w))
                 || TITLES.contains(key(w).as_str()) && (!looks_like_org(w) || is_acronym(w))
         })
     {
@@ -195,7 +204,7 @@ pub fn split_title(words: &[&str]) -> Named {
     }
     let last_title = words
         .iter()
-        .rposition(|w| TITLES.contains(key(w).as_str()) || ROLE_NOUNS.contains(key(w).as_str()));
+        .rposition(|w| TITLES.contains(key(w).as_str()) || is_role_noun(&key(w)));
     match last_title {
         Some(i) if i + 1 < words.len() => Named {
             title: words[..=i].join(" "),
@@ -342,8 +351,7 @@ pub fn fullest<'a>(short: &str, runs: &[NameRun<'a>]) -> Option<Vec<&'a str>> {
         // is not then a person's title ("Lilly" is not "Lilly Chairman Richard Wood").
         // "Investors" in "Harbor Investors Service Inc" is part of a body's name, not a role.
         let titled = have.iter().any(|w| {
-            TITLES.contains(w.as_str())
-                || ROLE_NOUNS.contains(w.as_str()) && !looks_like_org(&part.join(" "))
+            TITLES.contains(w.as_str()) || is_role_noun(&w) && !looks_like_org(&part.join(" "))
         });
         let inside = have.windows(want.len()).any(|win| win == want.as_slice());
         // "Santi" after "Deputy Interior Minister Santi Chaiviratana": some names are used by

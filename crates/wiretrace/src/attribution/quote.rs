@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::names::{self, key, NameRun, BODY_NOUNS, DOCUMENT_NOUNS, ROLE_NOUNS};
+use super::names::{self, key, NameRun, BODY_NOUNS, DOCUMENT_NOUNS};
 
 /// One quote of an article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +119,31 @@ const TELL: &[&str] = &[
 const FINITE_AUXILIARIES: &[&str] = &[
     "would", "will", "was", "were", "is", "are", "had", "has", "could", "can", "might", "may",
     "should", "must",
+];
+
+/// Prepositions that open a circumstance of the saying after its cue ("said of the man who was").
+const PREPOSITIONS: &[&str] = &[
+    "of",
+    "to",
+    "for",
+    "with",
+    "by",
+    "about",
+    "as",
+    "amid",
+    "ahead",
+    "under",
+    "over",
+    "without",
+    "near",
+    "inside",
+    "upon",
+    "following",
+    "despite",
+    "since",
+    "until",
+    "according",
+    "afterwards",
 ];
 
 /// Cues that only attribute when a document speaks ("the bulletin reads", "the post continues").
@@ -252,7 +277,8 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
         let marks = quote_marks(p);
         // Quotes of the sentence before that no cue attributed, for a pull quote's name line.
         let mut unattributed: Vec<(usize, usize)> = Vec::new();
-        for (si, (s0, s1)) in sentences(p, &marks).into_iter().enumerate() {
+        let spans = sentences(p, &marks);
+        for (si, &(s0, s1)) in spans.iter().enumerate() {
             let toks = tokens(p, s0, s1, &marks);
             let mut unattributed_before = std::mem::take(&mut unattributed);
             if let Some(sp) = (!unattributed_before.is_empty())
@@ -412,7 +438,14 @@ pub fn find(paragraphs: &[String]) -> Vec<Quote> {
                     let opens = toks
                         .first()
                         .is_some_and(|t| matches!(t.kind, Kind::Quoted(_)));
-                    let continues = opens || (si == 0 && carried_open);
+                    // A pull quote's name line after it says whose it is: `"..." Zhang
+                    // Yansheng, chief economist at ...`.
+                    let named_next = || {
+                        spans.get(si + 1).is_some_and(|&(n0, n1)| {
+                            pull_quote_speaker(p, &tokens(p, n0, n1, &marks), char_base).is_some()
+                        })
+                    };
+                    let continues = (opens || (si == 0 && carried_open)) && !named_next();
                     let mut spoke = false;
                     if let (true, Some(prev)) = (continues, last.clone()) {
                         for &i in &quoted {
@@ -486,7 +519,24 @@ fn pull_quote_speaker(p: &str, toks: &[Tok], char_base: usize) -> Option<Speaker
         .iter()
         .position(|t| matches!(t.kind, Kind::Quoted(_)))
         .unwrap_or(rest.len());
-    if !fits || (run..run + until_quote).any(|k| is_cue(p, toks, k)) {
+    // A cue in a circumstance of the line ("speaking at a news conference after Donald Trump
+    // said ...") is no saying of the named person.
+    let cue_of_the_line = |k: usize| {
+        let w = lower(p, &toks[k]);
+        let speaking_at = w == "speaking"
+            && toks.get(k + 1).is_some_and(|t| {
+                t.kind == Kind::Word && matches!(lower(p, t).as_str(), "at" | "in" | "on" | "to")
+            });
+        let subordinate = toks[run..k].iter().any(|t| {
+            t.kind == Kind::Word
+                && matches!(
+                    lower(p, t).as_str(),
+                    "after" | "when" | "before" | "while" | "since" | "because"
+                )
+        });
+        is_cue(p, toks, k) && !speaking_at && !subordinate
+    };
+    if !fits || (run..run + until_quote).any(cue_of_the_line) {
         return None;
     }
     let role_toks: Vec<&Tok> = rest[..until_quote]
@@ -797,6 +847,28 @@ fn tokens(p: &str, s0: usize, s1: usize, marks: &[Marked]) -> Vec<Tok> {
         push_punct(p, last, stop, &mut out);
         b = stop;
     }
+    // A parenthesis is an aside, no part of the sentence's syntax: "The St. Louis Post-Dispatch
+    // ( http://bit.ly/... ) reports that", "Smith (R-Texas) said".
+    let mut asides = Vec::new();
+    let mut open = None;
+    for (o, c) in p[s0..s1].char_indices() {
+        let at = s0 + o;
+        match c {
+            '(' if open.is_none() && !inside(marks, at) => open = Some(at),
+            ')' => {
+                if let Some(from) = open.take() {
+                    asides.push((from, at));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !asides.is_empty() {
+        out.retain(|t| {
+            matches!(t.kind, Kind::Quoted(_))
+                || !asides.iter().any(|&(a, z)| a < t.start && t.start < z)
+        });
+    }
     out
 }
 
@@ -1044,9 +1116,42 @@ fn attribute_with(p: &str, toks: &[Tok], char_base: usize, look_back: bool) -> O
         }
     }
     // Inside the sentence: "... after billionaire Anil Agarwal said he would buy a stake".
+    // An opening circumstance may lack its comma: "In a televised address to the American
+    // people Reagan said ...": a name right before the cue then speaks.
+    let open_circumstance = toks
+        .first()
+        .is_some_and(|t| t.kind == Kind::Word && ADVERBIAL_OPENERS.contains(&lower(p, t).as_str()));
     for &k in &cues {
         for start in k.saturating_sub(8)..k {
+            let after_circumstance =
+                open_circumstance && start > 1 && !toks[..k].iter().any(|t| t.kind != Kind::Word);
+            let name_after_circumstance = after_circumstance
+                && !names::is_capitalised(word(p, &toks[start - 1]))
+                && toks[start..k]
+                    .iter()
+                    .all(|t| names::is_capitalised(word(p, t)));
+            // "On Tuesday the central bank said": an article after the circumstance opens the
+            // subject.
+            let described_after_circumstance = after_circumstance
+                && matches!(lower(p, &toks[start]).as_str(), "the" | "a" | "an")
+                && !PREPOSITIONS.contains(&lower(p, &toks[start - 1]).as_str())
+                && !matches!(
+                    lower(p, &toks[start - 1]).as_str(),
+                    "in" | "on"
+                        | "at"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "via"
+                        | "through"
+                        | "from"
+                        | "outside"
+                        | "when"
+                        | "while"
+                );
             let opens = start == 0
+                || name_after_circumstance
+                || described_after_circumstance
                 || toks[start - 1].kind == Kind::Comma
                 || toks[start - 1].kind == Kind::Word
                     && matches!(
@@ -1065,7 +1170,9 @@ fn attribute_with(p: &str, toks: &[Tok], char_base: usize, look_back: bool) -> O
                 continue;
             }
             if let Some(sp) = speaker_phrase(p, &toks[start..k], char_base, 8) {
-                if sp.pronoun || !names::is_capitalised(&sp.written) {
+                if sp.pronoun
+                    || !names::is_capitalised(&sp.written) && !described_after_circumstance
+                {
                     continue;
                 }
                 if let Some(content) = content_after(p, toks, k) {
@@ -1279,6 +1386,29 @@ fn tail_is_circumstance(p: &str, toks: &[Tok], k: usize) -> bool {
     if words > 14 {
         return false;
     }
+    // "said 80 refugees were rescued": a subject right after the cue, then a finite verb.
+    let opens_clause = !TELL.contains(&lower(p, &toks[k]).as_str())
+        && tail.first().is_some_and(|t| {
+            let w = lower(p, t);
+            t.kind == Kind::Word
+                && !ADVERBIAL_OPENERS.contains(&w.as_str())
+                && !PREPOSITIONS.contains(&w.as_str())
+        })
+        && tail
+            .iter()
+            .take_while(|t| t.kind == Kind::Word)
+            .any(|t| FINITE_AUXILIARIES.contains(&lower(p, t).as_str()));
+    // "mayor Bill de Blasio declared a state of emergency": an object, not a circumstance
+    // (after a comma or quote, "said the minister" names the speaker).
+    let object = k > 0
+        && toks[k - 1].kind == Kind::Word
+        && !TELL.contains(&lower(p, &toks[k]).as_str())
+        && tail.first().is_some_and(|t| {
+            t.kind == Kind::Word && matches!(lower(p, t).as_str(), "a" | "an" | "the")
+        });
+    if opens_clause || object {
+        return false;
+    }
     // A tail holding "that" or another cue is a clause of its own.
     !tail.iter().any(|t| {
         t.kind == Kind::Word && {
@@ -1316,7 +1446,7 @@ fn appositive_after(p: &str, toks: &[Tok], comma: usize) -> Option<String> {
 fn starts_with_role(p: &str, words: &[&Tok]) -> bool {
     for (n, t) in words.iter().take(4).enumerate() {
         let w = lower(p, t);
-        if ROLE_NOUNS.contains(w.as_str()) || n < 3 && names::is_role_by_ending(&w) {
+        if names::is_role_noun(w.as_str()) || n < 3 && names::is_role_by_ending(&w) {
             return true;
         }
         // A modifier: a known speaker word, a name, or a plain adjective (not a verb form:
@@ -1436,7 +1566,7 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                     | "news"
                     | "press"
             )
-            || ROLE_NOUNS.contains(lw.as_str())
+            || names::is_role_noun(lw.as_str())
             || BODY_NOUNS.contains(lw.as_str())
             || is_time_word(&lw)
     } {
@@ -1475,6 +1605,7 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
             // The person told is one noun phrase: a determiner after its words opens the
             // content ("told reporters the government is launching ...").
             let mut object_words = 0;
+            let mut after_common_noun = false;
             while toks.get(i).is_some_and(|t| {
                 t.kind == Kind::Word && {
                     let w = word(p, t);
@@ -1482,9 +1613,13 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                     if !determiner {
                         object_words += 1;
                     }
-                    names::is_capitalised(w)
+                    // "told the court Mr Mills had ...": a name after a common noun opens the
+                    // content.
+                    let name_opens = after_common_noun && names::is_capitalised(w);
+                    after_common_noun = !determiner && !names::is_capitalised(w);
+                    !name_opens && names::is_capitalised(w)
                         || determiner && object_words == 0
-                        || ROLE_NOUNS.contains(w)
+                        || names::is_role_noun(w)
                         || BODY_NOUNS.contains(w)
                         || matches!(
                             w,
@@ -1631,13 +1766,15 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             .take_while(|t| t.kind == Kind::Word && names::is_capitalised(word(p, t)))
             .map(|t| word(p, t))
             .collect();
-        let head_named = toks[..head_end]
-            .iter()
-            .any(|t| names::is_capitalised(word(p, t)));
+        // "His barrister": a capital that only opens the sentence names no one.
+        let head_named = toks[..head_end].iter().any(|t| {
+            names::is_capitalised(word(p, t)) && !DETERMINERS.contains(&lower(p, t).as_str())
+        });
         // "A city police spokesman, Ana Ruiz,": a head ending in a role is named by what follows.
-        let head_is_role = toks[head_end - 1..head_end]
-            .iter()
-            .any(|t| ROLE_NOUNS.contains(lower(p, t).as_str()));
+        let head_is_role = toks[head_end - 1..head_end].iter().any(|t| {
+            let w = lower(p, t);
+            names::is_role_noun(&w) || names::is_role_by_ending(&w)
+        });
         if first == "who" || first == "which" || first.ends_with("ing") || first.ends_with("ed") {
             // A relative or participle clause says something about the speaker; it is not a role.
         } else if (!head_named || head_is_role)
@@ -1667,7 +1804,24 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                 .position(|seg| matches!(lower(p, seg[0]).as_str(), "who" | "which" | "whose"))
                 .filter(|_| closed)
                 .unwrap_or(segs.len());
+            // "in Hemlo, Ontario, Lac said": a bare one-word name with no role is the speaker
+            // itself, named after a place.
+            let bare_name = |seg: &Vec<&Tok>| {
+                seg.len() == 1
+                    && seg.iter().all(|t| {
+                        let w = word(p, t);
+                        names::is_capitalised(w) && !w.contains('-') && !w.ends_with("'s")
+                    })
+                    && !seg.iter().any(|t| {
+                        let w = lower(p, t);
+                        names::is_role_noun(&w) || names::is_role_by_ending(&w)
+                    })
+                    && !names::looks_like_org(
+                        &seg.iter().map(|t| word(p, t)).collect::<Vec<_>>().join(" "),
+                    )
+            };
             let all_roles = roles > 0
+                && !(roles == segs.len() && bare_name(&segs[roles - 1]))
                 && segs[..roles].iter().all(|seg| {
                     matches!(lower(p, seg[0]).as_str(), "a" | "an" | "the" | "one")
                         || names::is_capitalised(word(p, seg[0]))
@@ -1808,7 +1962,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             return None;
         }
         if SPEAKER_WORDS.contains(lw.as_str())
-            || ROLE_NOUNS.contains(lw.as_str())
+            || names::is_role_noun(lw.as_str())
             || BODY_NOUNS.contains(names::strip_possessive(&lw))
             || lw.contains("-year-old")
         {
@@ -1819,7 +1973,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
         // "developing countries", "ruling party": a participle before a noun.
         let before_noun = core.get(at + 1).is_some_and(|n| {
             let nw = lower(p, n);
-            ROLE_NOUNS.contains(nw.as_str())
+            names::is_role_noun(nw.as_str())
                 || BODY_NOUNS.contains(nw.as_str())
                 || nw.ends_with('s') && !SPEAKER_WORDS.contains(nw.as_str())
         });
@@ -1842,11 +1996,11 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     let last_word = word(p, core.last().unwrap());
     let ends_in_head = names::is_name_word(last_word) && !names::NOT_NAMES.contains(last_key)
         || last_word.chars().all(|c| c.is_ascii_digit())
-        || ROLE_NOUNS.contains(last_key)
+        || names::is_role_noun(last_key)
         || BODY_NOUNS.contains(last_key)
         || names::is_role_by_ending(last_key);
     let speaks = (has_name
-        || ROLE_NOUNS.contains(last_key)
+        || names::is_role_noun(last_key)
         || BODY_NOUNS.contains(last_key)
         || names::is_role_by_ending(last_key))
         && ends_in_head;
@@ -1916,14 +2070,21 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                 .split_whitespace()
                 .last()
                 .is_some_and(|w| BODY_NOUNS.contains(key(w).as_str()));
+            // "a spokesman for the Department of Finance": one person of the body, whom a
+            // later "he" names.
+            let one_of_body = before.split_whitespace().any(|w| {
+                let w = key(w);
+                (names::is_role_noun(&w) || names::is_role_by_ending(&w))
+                    && !(w.ends_with('s') && !w.ends_with("ss"))
+            }) && !near_name;
             if described && names::looks_like_org(&named.name) {
                 (named.name, (!before.is_empty()).then_some(before), false)
             } else {
-                (written.clone(), None, false)
+                (written.clone(), None, one_of_body)
             }
         }
     } else {
-        let person = ROLE_NOUNS.contains(last_key) || names::is_role_by_ending(last_key);
+        let person = names::is_role_noun(last_key) || names::is_role_by_ending(last_key);
         (written.clone(), None, person)
     };
     Some(Speaker {
@@ -2198,7 +2359,7 @@ fn fuller(
 fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> Option<String> {
     let words: Vec<&str> = sp.written.split_whitespace().collect();
     let noun = key(words.last()?);
-    if !ROLE_NOUNS.contains(noun.as_str()) {
+    if !names::is_role_noun(noun.as_str()) {
         return None;
     }
     let bare = words.len() == 1 && !names::is_capitalised(words[0]);
@@ -2952,6 +3113,75 @@ mod tests {
         assert_eq!(q.len(), 1, "{q:#?}");
         assert!(
             q[0].text.contains("believes economist Alan Greenspan"),
+            "{q:#?}"
+        );
+    }
+
+    #[test]
+    fn a_subject_after_an_aside_or_an_opening_circumstance_speaks() {
+        let said = |text: &str| {
+            let q = one(text);
+            assert_eq!(q.len(), 1, "{text}: {q:#?}");
+            (q[0].speaker_resolved.clone(), q[0].text.clone())
+        };
+        let got =
+            said("James Du, senior vice-president of Foxconn, said the deal is part of the plan.");
+        assert_eq!(got.0.as_deref(), Some("James Du"));
+        // A role, then the name of who holds it; a name after the person told opens the content.
+        let got =
+            said("His barrister, Philip Cayford, told the court Mr Mills had since remarried.");
+        assert_eq!(
+            got,
+            (
+                Some("Philip Cayford".into()),
+                "Mr Mills had since remarried".into()
+            )
+        );
+        let got = said("A sailor who had been operating the boat, Ibrahim Ali Zeyad, said 80 refugees were rescued after the incident.");
+        assert_eq!(got.0.as_deref(), Some("Ibrahim Ali Zeyad"));
+        assert_eq!(got.1, "80 refugees were rescued after the incident");
+        // An opening circumstance without its comma.
+        let got =
+            said("In a televised address to the American people Reagan said he is still upset.");
+        assert_eq!(got, (Some("Reagan".into()), "he is still upset".into()));
+        let got = said("On Tuesday the central bank said it would raise rates.");
+        assert_eq!(got.1, "it would raise rates");
+        // A parenthesis is an aside.
+        let got = said("The St. Louis Post-Dispatch (http://bit.ly/2oxyxGF) reports that the shooting happened on Tuesday.");
+        assert_eq!(got.0.as_deref(), Some("St. Louis Post-Dispatch"));
+        // A bare one-word name after a place is the speaker.
+        let got = said(
+            "Spending will rise, with 77 mln dlrs set for the mine in Hemlo, Ontario, Lac said.",
+        );
+        assert_eq!(got.0.as_deref(), Some("Lac"));
+        let got = said("A choice could be made among existing bodies, the text said.");
+        assert_eq!(got.0.as_deref(), Some("text"));
+        // An object after the cue is no circumstance: no quote here.
+        let q = one("In New York City, the US' most populous city, mayor Bill de Blasio declared a state of emergency in the city.");
+        assert!(q.is_empty(), "{q:#?}");
+    }
+
+    #[test]
+    fn a_name_line_after_a_quote_outranks_a_continuation() {
+        let q = find(&["\"China's efforts are widely recognized.\" Geng Shuang, foreign ministry spokesman, speaking at a news conference after Donald Trump said China was not helping. \"China has reduced its reliance on exports for growth.\" Zhang Yansheng, chief economist at the China Center for International Economic Exchanges.".into()]);
+        let got: Vec<Option<&str>> = q
+            .iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .map(|q| q.speaker_resolved.as_deref())
+            .collect();
+        assert_eq!(got, [Some("Geng Shuang"), Some("Zhang Yansheng")], "{q:#?}");
+    }
+
+    #[test]
+    fn he_after_a_spokesman_for_a_body_is_the_spokesman() {
+        let q = find(&[
+            "\"The Government has no control over the final bill,\" Deputy Michael McGrath said.".into(),
+            "A spokesman for the Department of Finance said the scheme was there to stimulate house building. He said the scheme would also stimulate economic activity.".into(),
+        ]);
+        assert_eq!(q.len(), 3, "{q:#?}");
+        assert_eq!(
+            q[2].speaker_resolved.as_deref(),
+            Some("spokesman for the Department of Finance"),
             "{q:#?}"
         );
     }
