@@ -30,7 +30,7 @@ pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          co-founder ceo manager editor correspondent reporter witness witnesses resident residents source sources \
          authorities representative representatives negotiator negotiators designer champion organizer organiser \
          organizers organisers activist activists worker workers teacher doctor psychiatrist candidate strategist \
-         investor investors trader traders banker bankers dealer dealers farmers farmer citizens people man woman \
+         investor investors trader traders banker bankers dealer dealers farmers farmer citizens people man woman men women \
          student students parent parents mother father chancellor premier commissioner consultant partner \
          monitors monitor observers observer investigators investigator inspectors inspector agents agent")
 });

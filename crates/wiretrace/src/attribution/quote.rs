@@ -663,6 +663,13 @@ fn quote_marks(p: &str) -> Vec<Marked> {
         }
         let prev = if i > 0 { Some(chars[i - 1].1) } else { None };
         let next = chars.get(i + 1).map(|&(_, c)| c);
+        // A straight mark between two letters is a mangled apostrophe: `don"t`, `I"m`.
+        if curly.is_none()
+            && prev.is_some_and(char::is_alphabetic)
+            && next.is_some_and(char::is_alphabetic)
+        {
+            continue;
+        }
         let opening = match curly {
             Some(o) => o,
             None => {
@@ -761,7 +768,14 @@ fn sentences(p: &str, marks: &[Marked]) -> Vec<(usize, usize)> {
                 }
             }
             let rest = &p[j..];
-            let next = rest.trim_start();
+            let mut next = rest.trim_start();
+            // A stray dash between sentences ("by 7 March. - In his reply").
+            if let Some(after) = next
+                .strip_prefix('-')
+                .filter(|a| a.starts_with(char::is_whitespace))
+            {
+                next = after.trim_start();
+            }
             let spaced = rest.len() > next.len();
             let starts_sentence = next.chars().next().is_some_and(|c| {
                 c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '\u{201C}'
@@ -1636,6 +1650,13 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
                                 | "supporters"
                                 | "viewers"
                                 | "listeners"
+                                | "news"
+                                | "local"
+                                | "national"
+                                | "state"
+                                | "state-run"
+                                | "public"
+                                | "private"
                         )
                 }
             }) {
@@ -1858,6 +1879,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                 | "reportedly"
                 | "initially"
                 | "first"
+                | "both"
         ) {
             head.pop();
             continue;
@@ -1906,7 +1928,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     while lead < head.len()
         && matches!(
             lower(p, head[lead]).as_str(),
-            "the" | "a" | "an" | "despite"
+            "the" | "a" | "an" | "despite" | "both"
         )
     {
         lead += 1;
@@ -2455,6 +2477,20 @@ fn described_body(
     let byte_at = byte_offset(body, sp.at);
     let (mut before, mut after): (Option<(usize, String)>, Option<String>) = (None, None);
     for r in runs {
+        // "the conservation department" is the "(New Zealand's) Department of Conservation".
+        let modifiers = &words[..words.len() - 1];
+        let reordered = r
+            .words
+            .iter()
+            .position(|w| key(w) == noun)
+            .filter(|&i| {
+                !modifiers.is_empty()
+                    && i + 2 < r.words.len()
+                    && modifiers
+                        .iter()
+                        .all(|m| r.words[i + 1..].iter().any(|w| key(w) == key(m)))
+            })
+            .map(|i| r.words[i..].join(" "));
         let ends_in_noun = r.words.len() >= 2 && r.words.last().is_some_and(|w| key(w) == noun);
         let followed = || {
             let next = body[r.end..].strip_prefix(' ')?;
@@ -2466,7 +2502,7 @@ fn described_body(
         let Some(name) = (if ends_in_noun {
             Some(r.words.join(" "))
         } else {
-            followed()
+            reordered.or_else(followed)
         }) else {
             continue;
         };
@@ -3184,5 +3220,29 @@ mod tests {
             Some("spokesman for the Department of Finance"),
             "{q:#?}"
         );
+    }
+
+    #[test]
+    fn mangled_apostrophes_stray_dashes_and_reordered_bodies() {
+        // A straight mark between letters is an apostrophe, not the end of the quote.
+        let q = one("Oppenheim told TODAY, \"We don\"t want to send our girls the message that what they love is silly.\"");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert!(q[0].text.starts_with("We don\"t want"), "{q:#?}");
+        // A stray dash between sentences does not glue them.
+        let q = one("The cost would be 16m by 7 March. - In his reply, Minister Noonan said he expected more cases.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "he expected more cases");
+        // "the conservation department" is the Department of Conservation named before.
+        let q = find(&[
+            "\"In the heat, the whales can explode,\" Trish Grant, a spokeswoman for New Zealand's Department of Conservation, told CNN.".into(),
+            "From Friday to Sunday, around 400 whales died on Farewell Spit, the conservation department said in a statement.".into(),
+        ]);
+        assert_eq!(
+            q.last().and_then(|q| q.speaker_resolved.as_deref()),
+            Some("Department of Conservation"),
+            "{q:#?}"
+        );
+        let q = one("Both women noted that they are not afraid of princesses.");
+        assert_eq!(speakers(&q), [Some("women")], "{q:#?}");
     }
 }
