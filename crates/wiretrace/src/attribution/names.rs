@@ -17,7 +17,7 @@ pub static TITLES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          representative congressman congresswoman governor gov mayor judge justice attorney acting assistant deputy \
          chief constable superintendent inspector detective officer director chairman chairwoman chair ceo mp mep td \
          king queen prince princess sheikh emir pope cardinal bishop archbishop rabbi imam rev reverend father sister \
-         ambassador envoy commissioner spokesman spokeswoman spokesperson sir dame lord lady")
+         ambassador envoy commissioner spokesman spokeswoman spokesperson sir dame lord lady garda ch insp supt det cllr")
 });
 
 /// Lower-case words that say what a speaker is (a person's role or a body that speaks).
@@ -98,7 +98,7 @@ pub static DOCUMENT_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
 
 /// Capitalised words that make a name an organisation's.
 pub static ORG_WORDS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
-    set("department ministry corp corporation inc co ltd llc plc group bank council committee party union agency \
+    set("tribunal inquiry department ministry corp corporation inc co ltd llc plc group bank council committee party union agency \
          police army navy forces court university service services office commission authority center centre \
          institute association foundation airlines airways organization organisation league federation assembly \
          parliament congress senate pentagon kremlin taliban reuters afp ap press news times post network fund \

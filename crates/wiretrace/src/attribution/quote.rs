@@ -1772,6 +1772,14 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     {
         return None;
     }
+    // `China "is a challenging partner," the deputy minister said`: a quote after the head
+    // ends the phrase; the head is what was spoken of.
+    if toks
+        .get(head_end)
+        .is_some_and(|t| matches!(t.kind, Kind::Quoted(_)))
+    {
+        return None;
+    }
     let mut appositive_name: Option<String> = None;
     let mut head: Vec<&Tok> = toks[..head_end].iter().collect();
     let mut role: Option<String> = None;
@@ -1847,6 +1855,9 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                     matches!(lower(p, seg[0]).as_str(), "a" | "an" | "the" | "one")
                         || names::is_capitalised(word(p, seg[0]))
                         || starts_with_role(p, seg)
+                        // "Sarah Grahame, of Thames Valley Police,": where the speaker is from.
+                        || matches!(lower(p, seg[0]).as_str(), "of" | "from" | "at")
+                            && seg.get(1).is_some_and(|t| names::is_capitalised(word(p, t)))
                 });
             all_roles.then(|| *segs[roles - 1].last().unwrap())
         } {
@@ -2280,7 +2291,9 @@ fn last_person_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> 
 /// The last organisation named before `at` (character offset), in its fullest form.
 fn last_org_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
     last_named(body, runs, at, |r| {
+        // "BP posted a profit, the company announced": an acronym alone names a body.
         r.words.len() >= 2 && names::looks_like_org(&r.words.join(" "))
+            || r.words.len() == 1 && names::is_acronym(r.words[0])
     })
 }
 
@@ -2312,7 +2325,30 @@ fn fullest_text(name: &str, runs: &[NameRun]) -> String {
         Some(words) => words.join(" "),
         None => name.to_string(),
     };
-    names::strip_possessive(&full).to_string()
+    let full = names::strip_possessive(&full).to_string();
+    // "Ms Shorthall" after "Róisín Shortall": a family name misspelt once is still hers.
+    let words: Vec<&str> = full.split_whitespace().collect();
+    let bare = names::split_title(&words).name;
+    if bare.contains(' ') || names::looks_like_org(&bare) {
+        return full;
+    }
+    let surname = key(&bare);
+    runs.iter()
+        .filter(|r| {
+            r.words.last().is_some_and(|w| {
+                let w = key(w);
+                // ("Georgian" is no misspelling of "Georgia".)
+                !w.starts_with(surname.as_str())
+                    && !surname.starts_with(w.as_str())
+                    && super::actor::same_spelling(&w, &surname)
+            }) && !names::looks_like_org(&names::split_title(&r.words).name)
+        })
+        .max_by_key(|r| r.words.len())
+        .and_then(|r| r.words.last())
+        .map_or(full, |spelt| {
+            let fullest = names::fullest(spelt, runs).map_or(spelt.to_string(), |w| w.join(" "));
+            names::strip_possessive(&fullest).to_string()
+        })
 }
 
 fn fuller(
@@ -2381,13 +2417,14 @@ fn fuller(
 fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> Option<String> {
     let words: Vec<&str> = sp.written.split_whitespace().collect();
     let noun = key(words.last()?);
-    if !names::is_role_noun(noun.as_str()) {
+    if !names::is_role_noun(noun.as_str()) && !names::is_role_by_ending(&noun) {
         return None;
     }
     let bare = words.len() == 1 && !names::is_capitalised(words[0]);
     let title = words.len() == 1 && names::TITLES.contains(noun.as_str());
     // The words before the role, after a possessive owner ("El Salvador's"): lower-case modifiers.
-    let after_owner = words
+    // (The role itself may be possessive: "the defendant's lawyer" cut before "lawyer".)
+    let after_owner = words[..words.len() - 1]
         .iter()
         .rposition(|w| w.ends_with("'s") || w.ends_with("\u{2019}s"))
         .map_or(0, |o| o + 1);
@@ -2428,6 +2465,22 @@ fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> O
     }
     if !bare {
         return None;
+    }
+    // "the official said" after "Deputy Telecom Minister Alexei Volin said": with no one
+    // described as an official before, the official is the titled person who spoke last.
+    let described_before = previous.iter().any(|(s, _)| {
+        [s.written.as_str(), s.role.as_deref().unwrap_or("")]
+            .iter()
+            .any(|d| d.split_whitespace().any(|w| key(w) == noun))
+    });
+    if noun == "official" && !described_before {
+        if let Some((_, r)) = previous
+            .iter()
+            .rev()
+            .find(|(s, r)| !s.pronoun && s.person && s.role.is_some() && names::is_capitalised(r))
+        {
+            return Some(r.clone());
+        }
     }
     document_mention(body, &noun, sp.at).filter(|m| m.split_whitespace().count() > 1)
 }
@@ -3244,5 +3297,65 @@ mod tests {
         );
         let q = one("Both women noted that they are not afraid of princesses.");
         assert_eq!(speakers(&q), [Some("women")], "{q:#?}");
+    }
+
+    #[test]
+    fn described_speakers_resolve_to_who_was_named() {
+        let resolved = |paragraphs: &[&str]| -> Vec<Option<String>> {
+            find(&paragraphs.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+                .into_iter()
+                .map(|q| {
+                    q.speaker_resolved
+                        .map(|r| names::split_title(&r.split_whitespace().collect::<Vec<_>>()).name)
+                })
+                .collect()
+        };
+        // A family name misspelt once is still the person's.
+        let got = resolved(&[
+            "Social Democrat TD Roisin Shortall has said she fears \"we will regret the rush\".",
+            "Ms Shorthall said the tribunal model is not the best way to investigate.",
+        ]);
+        let last = got.last().cloned().flatten().unwrap_or_default();
+        assert!(last.ends_with("Roisin Shortall"), "{got:?}");
+        // "the official" with no official described before: the titled person who spoke last.
+        let got = resolved(&[
+            "China is a top partner, Deputy Telecom Minister Alexei Volin said on Tuesday.",
+            "\"We are fully aware the market has been closed for us,\" the official said.",
+        ]);
+        assert_eq!(
+            got,
+            [Some("Alexei Volin".into()), Some("Alexei Volin".into())]
+        );
+        // A quote right after a head ends the speaker phrase.
+        let got = resolved(&[
+            "\"Our practice shows it takes two years,\" Deputy Telecom Minister Alexei Volin said.",
+            "At the same time, China \"is a challenging partner requiring high patience,\" the deputy minister said.",
+        ]);
+        assert_eq!(
+            got.last().cloned().flatten().as_deref(),
+            Some("Alexei Volin")
+        );
+        // "the company" is the body an acronym names; a role by its ending is a role.
+        let got =
+            resolved(&["BP posted a slight net profit for 2016, the company announced Tuesday."]);
+        assert_eq!(got, [Some("BP".into())]);
+        let got = resolved(&[
+            "Weyerhaeuser Co is offering 200 mln dlrs of stock, said Morgan Stanley and Co, underwriter.",
+            "The redemption price will be 52.63 dlrs a share, the underwriter said.",
+        ]);
+        assert_eq!(
+            got,
+            [
+                Some("Morgan Stanley and Co".into()),
+                Some("Morgan Stanley and Co".into())
+            ]
+        );
+        // Where the speaker is from, after a comma, is part of the appositive.
+        let got = resolved(&[
+            "Ch Insp Sarah Grahame, of Thames Valley Police, said the barriers would help.",
+        ]);
+        assert_eq!(got, [Some("Sarah Grahame".into())]);
+        // A possessive role reads without a panic.
+        let _ = resolved(&["\"It is fair,\" the defendant's said."]);
     }
 }
