@@ -78,9 +78,14 @@ impl Sayings {
 
 /// An article's quotes and actors.
 pub fn sayings(article: &Article) -> Sayings {
-    let quotes = quote::find(&article.body);
-    let actors = actor::find(&article.body_text(), article.dateline.as_deref(), &quotes);
-    Sayings { quotes, actors }
+    // The rules read arbitrary text; should one of them fail on an article, the article is
+    // still stored, without sayings, and the run goes on (the panic message names the failure).
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let quotes = quote::find(&article.body);
+        let actors = actor::find(&article.body_text(), article.dateline.as_deref(), &quotes);
+        Sayings { quotes, actors }
+    }))
+    .unwrap_or_default()
 }
 
 /// The attribution of an article whose quotes and actors are known: only its dates are found,
