@@ -58,9 +58,10 @@ pub enum Pattern {
     PullQuote,
 }
 
-/// A second saying by the same speaker inside a reported clause.
+/// A second saying by the same speaker inside a reported clause ("..., and he said",
+/// "..., although he noted").
 static AND_SAID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r",?\s+and\s+(?:he|she|they|it)\s+(?:also\s+)?(?:said|says|added|adds|told\s+\w+)(?:\s+that)?\s+").unwrap()
+    regex::Regex::new(r",?\s+(?:and|but|although|though|while)\s+(?:he|she|they|it)\s+(?:also\s+)?(?:said|says|added|adds|noted|notes|told\s+\w+)(?:\s+that)?\s+").unwrap()
 });
 
 /// The tail of a reported clause that hands over to a direct quote with a second cue: ", saying",
@@ -90,7 +91,7 @@ static CUES: std::sync::LazyLock<std::collections::HashSet<&str>> = std::sync::L
      continued continues reads read begins began recalled recalls acknowledged acknowledges admitted admits \
      stressed stresses emphasised emphasized urged urges declared declares observed commented comments remarked \
      cautioned assured assures alleged alleges complained complains responded responds saying adding explaining \
-     telling warning noting claiming insisting arguing stressing"
+     telling warning noting claiming insisting arguing stressing jokes joked"
         .split_whitespace()
         .collect()
     },
@@ -521,12 +522,20 @@ fn pull_quote_speaker(p: &str, toks: &[Tok], char_base: usize) -> Option<Speaker
         .unwrap_or(rest.len());
     // A cue in a circumstance of the line ("speaking at a news conference after Donald Trump
     // said ...") is no saying of the named person.
+    // ", commenting on ... China-related tweets", ", speaking to reporters": a participle and its
+    // preposition open a circumstance, and a cue-like word in it ("tweets") is none.
+    let circumstance_at = |j: usize| {
+        toks[j].kind == Kind::Word
+            && lower(p, &toks[j]).ends_with("ing")
+            && toks.get(j + 1).is_some_and(|t| {
+                t.kind == Kind::Word
+                    && matches!(
+                        lower(p, t).as_str(),
+                        "at" | "in" | "on" | "to" | "about" | "with" | "after" | "during"
+                    )
+            })
+    };
     let cue_of_the_line = |k: usize| {
-        let w = lower(p, &toks[k]);
-        let speaking_at = w == "speaking"
-            && toks.get(k + 1).is_some_and(|t| {
-                t.kind == Kind::Word && matches!(lower(p, t).as_str(), "at" | "in" | "on" | "to")
-            });
         let subordinate = toks[run..k].iter().any(|t| {
             t.kind == Kind::Word
                 && matches!(
@@ -534,7 +543,7 @@ fn pull_quote_speaker(p: &str, toks: &[Tok], char_base: usize) -> Option<Speaker
                     "after" | "when" | "before" | "while" | "since" | "because"
                 )
         });
-        is_cue(p, toks, k) && !speaking_at && !subordinate
+        is_cue(p, toks, k) && !circumstance_at(k) && !subordinate && !(run..k).any(circumstance_at)
     };
     if !fits || (run..run + until_quote).any(cue_of_the_line) {
         return None;
@@ -769,8 +778,8 @@ fn sentences(p: &str, marks: &[Marked]) -> Vec<(usize, usize)> {
             }
             let rest = &p[j..];
             let mut next = rest.trim_start();
-            // A stray dash between sentences ("by 7 March. - In his reply").
-            if let Some(after) = next
+            // Stray dashes between sentences ("by 7 March. - In his reply", ". - - - The").
+            while let Some(after) = next
                 .strip_prefix('-')
                 .filter(|a| a.starts_with(char::is_whitespace))
             {
@@ -911,6 +920,11 @@ fn lower(p: &str, t: &Tok) -> String {
 
 fn is_cue(p: &str, toks: &[Tok], k: usize) -> bool {
     if toks[k].kind != Kind::Word {
+        return false;
+    }
+    // "the United States and the United Nations have ...": a capital inside a sentence makes
+    // a name, not a verb.
+    if k > 0 && word(p, &toks[k]).starts_with(char::is_uppercase) {
         return false;
     }
     let w = lower(p, &toks[k]);
@@ -1733,22 +1747,39 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
     (first.start < last.end).then_some((first.start, last.end))
 }
 
-/// Whether a clause opens at `i` with a subject pronoun and its verb ("it would close", "they
-/// had agreed"): after "announced" without "that", that is a clause, not an object.
+/// Whether a clause opens at `i` with a subject pronoun or a name and its verb ("it would
+/// close", "they had agreed", "Britain remains"): after "announced" without "that", that is a
+/// clause, not an object.
 fn pronoun_clause(p: &str, toks: &[Tok], i: usize) -> bool {
     let word_at = |i: usize| {
         toks.get(i)
             .filter(|t| t.kind == Kind::Word)
             .map(|t| lower(p, t))
     };
-    word_at(i).is_some_and(|w| matches!(w.as_str(), "it" | "he" | "she" | "they" | "we" | "i"))
+    let pronoun_verb = word_at(i)
+        .is_some_and(|w| matches!(w.as_str(), "it" | "he" | "she" | "they" | "we" | "i"))
         && word_at(i + 1).is_some_and(|w| {
             FINITE_AUXILIARIES.contains(&w.as_str())
                 || matches!(
                     w.as_str(),
                     "have" | "did" | "does" | "planned" | "plans" | "expected" | "expects"
                 )
-        })
+        });
+    // "noted Britain remains opposed": a name, then a verb in the present or past.
+    let name_verb = toks.get(i).is_some_and(|t| {
+        let w = word(p, t);
+        t.kind == Kind::Word
+            && names::is_capitalised(w)
+            && !w.ends_with("'s")
+            && !is_time_word(&w.to_lowercase())
+    }) && toks.get(i + 1).is_some_and(|t| {
+        let w = word(p, t);
+        t.kind == Kind::Word
+            && w.starts_with(char::is_lowercase)
+            && (FINITE_AUXILIARIES.contains(&w)
+                || w.len() > 4 && (w.ends_with("s") && !w.ends_with("ss") || w.ends_with("ed")))
+    });
+    pronoun_verb || name_verb
 }
 
 /// Read a speaker phrase: a pronoun, a name with its titles ("Taliban spokesman Zabiullah
@@ -2072,6 +2103,17 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             cap_from = linked;
         }
     }
+    // "The Standing Rock and Cheyenne River Sioux argue", "Guthrie and Oppenheim both said": two
+    // names joined by "and" speak together.
+    if cap_from >= 2
+        && cap_from < core.len()
+        && lower(p, core[cap_from - 1]) == "and"
+        && core[..cap_from - 1]
+            .iter()
+            .all(|t| names::is_name_word(word(p, t)))
+    {
+        cap_from = 0;
+    }
     let (name, title_role, person) = if cap_from < core.len() {
         let run: Vec<&str> = core[cap_from..].iter().map(|t| word(p, t)).collect();
         let named = names::split_title(&run);
@@ -2090,19 +2132,20 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
         let near_name = before
             .split_whitespace()
             .any(|w| matches!(w, "to" | "at" | "close" | "near" | "from" | "with" | "in"));
+        // "services company Quill Plc", "Law firm Collyer Bristow": a body's name after what it is.
+        let described = before
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| BODY_NOUNS.contains(key(w).as_str()));
         let person =
             (!title.is_empty() || role.is_some() || named.name.split_whitespace().count() >= 2)
                 && !names::looks_like_org(&named.name)
-                && !near_name;
+                && !near_name
+                && !described;
         let title = (!title.is_empty() && person).then_some(title);
         if person {
             (named.name, title, true)
         } else {
-            // "services company Quill Plc": a body's name after what it is.
-            let described = before
-                .split_whitespace()
-                .last()
-                .is_some_and(|w| BODY_NOUNS.contains(key(w).as_str()));
             // "a spokesman for the Department of Finance": one person of the body, whom a
             // later "he" names.
             let one_of_body = before.split_whitespace().any(|w| {
@@ -2110,7 +2153,7 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
                 (names::is_role_noun(&w) || names::is_role_by_ending(&w))
                     && !(w.ends_with('s') && !w.ends_with("ss"))
             }) && !near_name;
-            if described && names::looks_like_org(&named.name) {
+            if described {
                 (named.name, (!before.is_empty()).then_some(before), false)
             } else {
                 (written.clone(), None, one_of_body)
@@ -2552,10 +2595,19 @@ fn described_body(
                 .unwrap_or(next.len())];
             (w == noun).then(|| format!("{} {noun}", r.words.join(" ")))
         };
+        // "Law firm Collyer Bristow": the name after the noun is the body's.
+        let named_after_noun = || {
+            let before = body[..r.start].trim_end();
+            let w = before
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            (w.eq_ignore_ascii_case(&noun) && before.len() < r.start).then(|| r.words.join(" "))
+        };
         let Some(name) = (if ends_in_noun {
             Some(r.words.join(" "))
         } else {
-            reordered.or_else(followed)
+            reordered.or_else(named_after_noun).or_else(followed)
         }) else {
             continue;
         };
@@ -3357,5 +3409,54 @@ mod tests {
         assert_eq!(got, [Some("Sarah Grahame".into())]);
         // A possessive role reads without a panic.
         let _ = resolved(&["\"It is fair,\" the defendant's said."]);
+    }
+
+    #[test]
+    fn names_cues_and_clauses_from_seed2038() {
+        // A capitalised cue word inside a sentence is a name: no quote.
+        let q = one(
+            "Relations between the United States and the United Nations have sometimes been rocky.",
+        );
+        assert!(q.is_empty(), "{q:#?}");
+        // Two names joined by "and" speak together.
+        let q = one("The Standing Rock and Cheyenne River Sioux argue the pipeline threatens drinking water.");
+        assert_eq!(
+            speakers(&q),
+            [Some("Standing Rock and Cheyenne River Sioux")],
+            "{q:#?}"
+        );
+        // "although he noted" opens a second saying.
+        let q = one("The official said the increase reflected improved market conditions, although he noted the new prices would still be lower.");
+        let texts: Vec<&str> = q.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "the increase reflected improved market conditions",
+                "the new prices would still be lower"
+            ],
+            "{q:#?}"
+        );
+        // A name and its verb after "noted" make a clause.
+        let q = one("Denman noted Britain remains opposed to the plan.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "Britain remains opposed to the plan");
+        // Stray dashes between sentences.
+        let q = one("Israeli police have said they have evidence against him. - - - - The allegations have been widely reported.");
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "they have evidence against him");
+        // A body named after what it is; "It" and "the firm" are that body.
+        let q = find(&[
+            "Law firm Collyer Bristow said it was representing nine people. News UK declined to comment.".into(),
+            "It said the paper had \"admitted and apologised for hacking into voicemails\". The firm says it has acted for more than 200 \"victims of hacking and unlawful surveillance\".".into(),
+        ]);
+        let got: Vec<Option<&str>> = q.iter().map(|q| q.speaker_resolved.as_deref()).collect();
+        assert_eq!(got, [Some("Collyer Bristow"); 3], "{q:#?}");
+        // A pull quote's name line with a participle circumstance ("commenting on ... tweets").
+        let q = find(&["\"We had a very memorable journey on this mission.\" Jing Haipeng, commander of the mission. \"China's reaction reflected its confidence in the relations.\" Dong Chunling, a researcher, commenting on Donald Trump's phone call and his subsequent China-related tweets.".into()]);
+        assert_eq!(
+            speakers(&q),
+            [Some("Jing Haipeng"), Some("Dong Chunling")],
+            "{q:#?}"
+        );
     }
 }
