@@ -17,7 +17,7 @@ pub static TITLES: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          representative congressman congresswoman governor gov mayor judge justice attorney acting assistant deputy \
          chief constable superintendent inspector detective officer director chairman chairwoman chair ceo mp mep td \
          king queen prince princess sheikh emir pope cardinal bishop archbishop rabbi imam rev reverend father sister \
-         ambassador envoy commissioner spokesman spokeswoman spokesperson sir dame lord lady garda ch insp supt det cllr")
+         ambassador envoy commissioner spokesman spokeswoman spokesperson sir dame lord lady garda ch insp supt det cllr undersecretary")
 });
 
 /// Lower-case words that say what a speaker is (a person's role or a body that speaks).
@@ -31,7 +31,7 @@ pub static ROLE_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          authorities representative representatives negotiator negotiators designer champion organizer organiser \
          organizers organisers activist activists worker workers teacher doctor psychiatrist candidate strategist \
          investor investors trader traders banker bankers dealer dealers farmers farmer citizens people man woman men women \
-         student students parent parents mother father chancellor premier commissioner consultant partner \
+         student students parent parents mother father son daughter wife husband brother widow chancellor premier commissioner consultant partner \
          monitors monitor observers observer investigators investigator inspectors inspector agents agent")
 });
 
@@ -87,7 +87,9 @@ pub static BODY_NOUNS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
          website website's tweet club team embassy administration campaign foundation organisation organization \
          commission authority center centre institute operator airline airport force forces regulator watchdog \
          ruling verdict data figures filing indictment complaint document documents records poll prosecution defence ministries departments \
-         agencies companies firms banks governments groups unions parties text memo draft daily")
+         agencies companies firms banks governments groups unions parties text memo draft daily \
+         gallery museum zoo hospital school university college clinic command headquarters \
+         subcommittee panel")
 });
 
 /// Documents among the bodies: a speaker that is one of these is resolved to its fullest mention.

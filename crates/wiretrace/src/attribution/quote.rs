@@ -1432,16 +1432,24 @@ fn tail_is_circumstance(p: &str, toks: &[Tok], k: usize) -> bool {
         && toks[k - 1].kind == Kind::Word
         && !TELL.contains(&lower(p, &toks[k]).as_str())
         && tail.first().is_some_and(|t| {
-            t.kind == Kind::Word && matches!(lower(p, t).as_str(), "a" | "an" | "the")
+            let w = lower(p, t);
+            // ... nor is a gerund: "also denies preventing a lawful burial".
+            t.kind == Kind::Word
+                && (matches!(w.as_str(), "a" | "an" | "the")
+                    || w.ends_with("ing") && !PREPOSITIONS.contains(&w.as_str()))
         });
     if opens_clause || object {
         return false;
     }
-    // A tail holding "that" or another cue is a clause of its own.
-    !tail.iter().any(|t| {
+    // A tail holding "that" or another cue is a clause of its own; a cue word after a
+    // determiner is a noun ("in reference to the claims about GCHQ").
+    !tail.iter().enumerate().any(|(n, t)| {
         t.kind == Kind::Word && {
             let w = lower(p, t);
-            w == "that" || CUES.contains(w.as_str())
+            let after_determiner = n > 0
+                && tail[n - 1].kind == Kind::Word
+                && DETERMINERS.contains(&lower(p, &tail[n - 1]).as_str());
+            w == "that" || CUES.contains(w.as_str()) && !after_determiner
         }
     })
 }
@@ -1787,6 +1795,36 @@ fn pronoun_clause(p: &str, toks: &[Tok], i: usize) -> bool {
 /// ("officials", "a coastguard spokesperson"), with appositives between commas taken as the role.
 fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> Option<Speaker> {
     let mut toks = toks;
+    // "Judge Andrew Napolitano, a Fox News contributor, has alleged": an auxiliary or adverb
+    // after the appositive's closing comma belongs to the verb.
+    while toks.len() > 2
+        && toks[toks.len() - 1].kind == Kind::Word
+        && matches!(
+            lower(p, &toks[toks.len() - 1]).as_str(),
+            "has" | "had" | "have" | "also" | "did" | "then" | "later" | "earlier" | "again"
+        )
+        && toks[..toks.len() - 1]
+            .iter()
+            .rev()
+            .find(|t| {
+                !(t.kind == Kind::Word
+                    && matches!(
+                        lower(p, t).as_str(),
+                        "has"
+                            | "had"
+                            | "have"
+                            | "also"
+                            | "did"
+                            | "then"
+                            | "later"
+                            | "earlier"
+                            | "again"
+                    ))
+            })
+            .is_some_and(|t| t.kind == Kind::Comma)
+    {
+        toks = &toks[..toks.len() - 1];
+    }
     // A relative clause after the role is an aside only when a comma closes it: in "Robert
     // Koepp, director of the network, who added that" it holds the cue's subject.
     let closed = toks.last().is_some_and(|t| t.kind == Kind::Comma);
@@ -2325,9 +2363,18 @@ fn role_of(resolved: &str) -> Option<String> {
 fn last_person_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> {
     last_named(body, runs, at, |r| {
         let named = names::split_title(&r.words);
+        // "a House Agriculture Appropriations subcommittee": a name before a body noun is the
+        // body's; "Canada and Argentina" are places.
+        let before_body = body[r.end..].split_whitespace().next().is_some_and(|w| {
+            w.starts_with(char::is_lowercase)
+                && BODY_NOUNS.contains(key(w.trim_end_matches([',', '.'])).as_str())
+        });
         (named.name.split_whitespace().count() >= 2 || !named.title.is_empty())
             && !names::looks_like_org(&named.name)
             && !super::actor::is_country(&named.name)
+            && !(r.words.iter().any(|w| w.eq_ignore_ascii_case("and"))
+                && r.words.iter().any(|w| super::actor::is_country(w)))
+            && !before_body
     })
 }
 
@@ -2525,7 +2572,30 @@ fn described_role(sp: &Speaker, body: &str, previous: &[(Speaker, String)]) -> O
             return Some(r.clone());
         }
     }
-    document_mention(body, &noun, sp.at).filter(|m| m.split_whitespace().count() > 1)
+    role_of_body_mention(body, &noun, sp.at).or_else(|| {
+        document_mention(body, &noun, sp.at).filter(|m| m.split_whitespace().count() > 1)
+    })
+}
+
+/// The last earlier mention of a role with the body it serves: "the spokesperson said" after
+/// "A spokesperson for GCHQ denied the report" is the "spokesperson for GCHQ".
+fn role_of_body_mention(body: &str, noun: &str, before: usize) -> Option<String> {
+    let head = &body[..byte_offset(body, before)];
+    let words: Vec<&str> = head.split_whitespace().collect();
+    (0..words.len().saturating_sub(2)).rev().find_map(|i| {
+        let linked = key(words[i]) == noun
+            && matches!(words[i + 1], "for" | "of" | "at")
+            && names::is_capitalised(words[i + 2]);
+        if !linked {
+            return None;
+        }
+        let name: Vec<&str> = words[i + 2..]
+            .iter()
+            .take_while(|w| names::is_capitalised(w))
+            .map(|w| w.trim_end_matches([',', '.', ';', ':']))
+            .collect();
+        Some(format!("{noun} {} {}", words[i + 1], name.join(" ")))
+    })
 }
 
 /// Heads that stand for the organisation an article is about ("the company said", "the channel
@@ -3458,5 +3528,53 @@ mod tests {
             [Some("Jing Haipeng"), Some("Dong Chunling")],
             "{q:#?}"
         );
+    }
+
+    #[test]
+    fn speakers_and_tails_from_seed2039() {
+        let got = |text: &str| {
+            let q = one(text);
+            assert_eq!(q.len(), 1, "{text}: {q:#?}");
+            (
+                q[0].speaker_resolved.clone().unwrap_or_default(),
+                q[0].text.clone(),
+            )
+        };
+        // An institution speaks.
+        let (sp, _) = got("The gallery said the scratches had penetrated the paint layers.");
+        assert_eq!(sp, "gallery");
+        // A cue word after a determiner in the tail is a noun.
+        let (sp, text) =
+            got("\"We said nothing,\" Trump said in reference to the claims about GCHQ.");
+        assert_eq!((sp.as_str(), text.as_str()), ("Trump", "We said nothing"));
+        // An auxiliary after the appositive's comma.
+        let (sp, text) = got("Judge Andrew Napolitano, a Fox News contributor, has alleged that British intelligence was tasked with spying on Trump.");
+        assert!(sp.ends_with("Andrew Napolitano"), "{sp}");
+        assert_eq!(text, "British intelligence was tasked with spying on Trump");
+        let (sp, _) = got("The pair hope to stay in the air for 50 hours, the adventurer's son, Oskar Konyukhov, has told TASS.");
+        assert_eq!(sp, "Oskar Konyukhov");
+        // A gerund object is no circumstance: no quote.
+        let q =
+            one("Mr Stewart, of Baldock Road, Royston, also denies preventing a lawful burial.");
+        assert!(q.is_empty(), "{q:#?}");
+        // "he" is not the name before a body noun, nor places joined by "and".
+        let q = find(&[
+            "U.S. Agriculture Undersecretary Daniel Amstutz spoke to a House Agriculture Appropriations subcommittee.".into(),
+            "He said world consumption of wheat is increasing. There are reports from Australia, Canada and Argentina that plantings have been reduced, he said.".into(),
+        ]);
+        assert!(
+            q.len() == 2
+                && q.iter().all(|q| q
+                    .speaker_resolved
+                    .as_deref()
+                    .is_some_and(|r| r.ends_with("Daniel Amstutz"))),
+            "{q:#?}"
+        );
+        // A bare role resolves to its earlier mention with the body it serves.
+        let q = find(&[
+            "A spokesperson for GCHQ denied the report on Thursday.".into(),
+            "\"The allegations are nonsense,\" the spokesperson said in a press release.".into(),
+        ]);
+        assert_eq!(speakers(&q), [Some("spokesperson for GCHQ")], "{q:#?}");
     }
 }
