@@ -353,7 +353,7 @@ pub fn fullest<'a>(short: &str, runs: &[NameRun<'a>]) -> Option<Vec<&'a str>> {
         // is not then a person's title ("Lilly" is not "Lilly Chairman Richard Wood").
         // "Investors" in "Harbor Investors Service Inc" is part of a body's name, not a role.
         let titled = have.iter().any(|w| {
-            TITLES.contains(w.as_str()) || is_role_noun(&w) && !looks_like_org(&part.join(" "))
+            TITLES.contains(w.as_str()) || is_role_noun(w) && !looks_like_org(&part.join(" "))
         });
         let inside = have.windows(want.len()).any(|win| win == want.as_slice());
         // "Santi" after "Deputy Interior Minister Santi Chaiviratana": some names are used by

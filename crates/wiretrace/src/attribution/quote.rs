@@ -147,6 +147,18 @@ const PREPOSITIONS: &[&str] = &[
     "afterwards",
 ];
 
+/// The openers among `ADVERBIAL_OPENERS` that are prepositions of place and time ("said at a
+/// meeting", "On Tuesday the bank said").
+const PLACE_AND_TIME_PREPOSITIONS: &[&str] = &[
+    "in", "on", "at", "during", "after", "before", "via", "through", "from", "outside",
+];
+
+/// Words that may stand between a speaker and the cue as part of the verb ("has said", "also
+/// told").
+const VERB_COMPANIONS: &[&str] = &[
+    "has", "had", "have", "also", "did", "then", "later", "earlier", "again",
+];
+
 /// Cues that only attribute when a document speaks ("the bulletin reads", "the post continues").
 const DOCUMENT_CUES: &[&str] = &["reads", "read", "begins", "began", "continues", "continued"];
 
@@ -1163,20 +1175,8 @@ fn attribute_with(p: &str, toks: &[Tok], char_base: usize, look_back: bool) -> O
             let described_after_circumstance = after_circumstance
                 && matches!(lower(p, &toks[start]).as_str(), "the" | "a" | "an")
                 && !PREPOSITIONS.contains(&lower(p, &toks[start - 1]).as_str())
-                && !matches!(
-                    lower(p, &toks[start - 1]).as_str(),
-                    "in" | "on"
-                        | "at"
-                        | "during"
-                        | "after"
-                        | "before"
-                        | "via"
-                        | "through"
-                        | "from"
-                        | "outside"
-                        | "when"
-                        | "while"
-                );
+                && !PLACE_AND_TIME_PREPOSITIONS.contains(&lower(p, &toks[start - 1]).as_str())
+                && !matches!(lower(p, &toks[start - 1]).as_str(), "when" | "while");
             let opens = start == 0
                 || name_after_circumstance
                 || described_after_circumstance
@@ -1695,18 +1695,7 @@ fn content_after(p: &str, toks: &[Tok], k: usize) -> Option<(usize, usize)> {
             // or a comma. A preposition's own article is part of it ("said at a State Council
             // meeting on Jan 18"), and a circumstance that runs to the sentence's end leaves no
             // clause.
-            let preposition = matches!(
-                opener.as_str(),
-                "in" | "on"
-                    | "at"
-                    | "during"
-                    | "after"
-                    | "before"
-                    | "via"
-                    | "through"
-                    | "from"
-                    | "outside"
-            );
+            let preposition = PLACE_AND_TIME_PREPOSITIONS.contains(&opener.as_str());
             let stop = |own_article: bool| {
                 toks[i + 1..].iter().take(5).enumerate().find_map(|(n, t)| {
                     let w = lower(p, t);
@@ -1797,30 +1786,14 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
     let mut toks = toks;
     // "Judge Andrew Napolitano, a Fox News contributor, has alleged": an auxiliary or adverb
     // after the appositive's closing comma belongs to the verb.
+    let companion =
+        |t: &Tok| t.kind == Kind::Word && VERB_COMPANIONS.contains(&lower(p, t).as_str());
     while toks.len() > 2
-        && toks[toks.len() - 1].kind == Kind::Word
-        && matches!(
-            lower(p, &toks[toks.len() - 1]).as_str(),
-            "has" | "had" | "have" | "also" | "did" | "then" | "later" | "earlier" | "again"
-        )
+        && companion(&toks[toks.len() - 1])
         && toks[..toks.len() - 1]
             .iter()
             .rev()
-            .find(|t| {
-                !(t.kind == Kind::Word
-                    && matches!(
-                        lower(p, t).as_str(),
-                        "has"
-                            | "had"
-                            | "have"
-                            | "also"
-                            | "did"
-                            | "then"
-                            | "later"
-                            | "earlier"
-                            | "again"
-                    ))
-            })
+            .find(|t| !companion(t))
             .is_some_and(|t| t.kind == Kind::Comma)
     {
         toks = &toks[..toks.len() - 1];
@@ -2188,8 +2161,8 @@ fn speaker_phrase(p: &str, toks: &[Tok], char_base: usize, max_words: usize) -> 
             // later "he" names.
             let one_of_body = before.split_whitespace().any(|w| {
                 let w = key(w);
-                (names::is_role_noun(&w) || names::is_role_by_ending(&w))
-                    && !(w.ends_with('s') && !w.ends_with("ss"))
+                let singular = !w.ends_with('s') || w.ends_with("ss");
+                (names::is_role_noun(&w) || names::is_role_by_ending(&w)) && singular
             }) && !near_name;
             if described {
                 (named.name, (!before.is_empty()).then_some(before), false)
@@ -2369,11 +2342,12 @@ fn last_person_named(body: &str, runs: &[NameRun], at: usize) -> Option<String> 
             w.starts_with(char::is_lowercase)
                 && BODY_NOUNS.contains(key(w.trim_end_matches([',', '.'])).as_str())
         });
+        let places_joined = r.words.iter().any(|w| w.eq_ignore_ascii_case("and"))
+            && r.words.iter().any(|w| super::actor::is_country(w));
         (named.name.split_whitespace().count() >= 2 || !named.title.is_empty())
             && !names::looks_like_org(&named.name)
             && !super::actor::is_country(&named.name)
-            && !(r.words.iter().any(|w| w.eq_ignore_ascii_case("and"))
-                && r.words.iter().any(|w| super::actor::is_country(w)))
+            && !places_joined
             && !before_body
     })
 }
