@@ -2778,6 +2778,13 @@ mod tests {
         find(&[text.to_string()])
     }
 
+    /// The resolved speaker and the text of the one quote a sentence holds.
+    fn only_quote(text: &str) -> (Option<String>, String) {
+        let q = one(text);
+        assert_eq!(q.len(), 1, "{text}: {q:#?}");
+        (q[0].speaker_resolved.clone(), q[0].text.clone())
+    }
+
     #[test]
     fn speakers_with_a_time_or_a_connective_before_the_cue_and_clauses_without_that() {
         let cases = [
@@ -3304,11 +3311,7 @@ mod tests {
 
     #[test]
     fn a_subject_after_an_aside_or_an_opening_circumstance_speaks() {
-        let said = |text: &str| {
-            let q = one(text);
-            assert_eq!(q.len(), 1, "{text}: {q:#?}");
-            (q[0].speaker_resolved.clone(), q[0].text.clone())
-        };
+        let said = only_quote;
         let got =
             said("James Du, senior vice-president of Foxconn, said the deal is part of the plan.");
         assert_eq!(got.0.as_deref(), Some("James Du"));
@@ -3507,12 +3510,8 @@ mod tests {
     #[test]
     fn speakers_and_tails_from_seed2039() {
         let got = |text: &str| {
-            let q = one(text);
-            assert_eq!(q.len(), 1, "{text}: {q:#?}");
-            (
-                q[0].speaker_resolved.clone().unwrap_or_default(),
-                q[0].text.clone(),
-            )
+            let (speaker, text) = only_quote(text);
+            (speaker.unwrap_or_default(), text)
         };
         // An institution speaks.
         let (sp, _) = got("The gallery said the scratches had penetrated the paint layers.");
